@@ -1,0 +1,26 @@
+/** Lint the shipped code with n8n's rules for community nodes, credentials and package.json. */
+module.exports = {
+	root: true,
+	env: { node: true, es2022: true },
+	parser: '@typescript-eslint/parser',
+	parserOptions: { sourceType: 'module', extraFileExtensions: ['.json'] },
+	ignorePatterns: ['dist/**', 'build/**', 'node_modules/**', 'test/**', 'bench/**', 'scripts/**', '*.js'],
+	overrides: [
+		{
+			files: ['package.json'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/community'],
+		},
+		{
+			files: ['credentials/**/*.ts'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/credentials'],
+		},
+		{
+			files: ['nodes/**/*.ts'],
+			plugins: ['eslint-plugin-n8n-nodes-base'],
+			extends: ['plugin:n8n-nodes-base/nodes'],
+			rules: { 'no-console': 'error', 'no-debugger': 'error' },
+		},
+	],
+};

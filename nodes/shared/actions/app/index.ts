@@ -1,0 +1,2 @@
+export { getInfo } from './getInfo';
+export { getParameters } from './getParameters';

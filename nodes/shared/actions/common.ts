@@ -1,0 +1,76 @@
+import { NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+import type { DifyNodeSpec, OperationContext } from '../types';
+import type { DifyTarget } from '../transport/request';
+
+export const DEFAULT_USER = 'n8n';
+
+export const userField: INodeProperties = {
+	displayName: 'User',
+	name: 'user',
+	type: 'string',
+	default: DEFAULT_USER,
+	required: true,
+	description:
+		'End-user ID sent to Dify. Dify keeps conversations, messages, uploaded files and feedback apart per user: use the same value to continue, list or rate them later. The default "n8n" keeps every run of your workflows in one shared history; use an expression such as {{ $json.sessionId }} to keep your own end users apart.',
+};
+
+export function targetOf(node: DifyNodeSpec): DifyTarget {
+	return { credential: node.credential, nodeDisplayName: node.displayName };
+}
+
+export function getUser(this: IExecuteFunctions, i: number): string {
+	const user = String(this.getNodeParameter('user', i, DEFAULT_USER) ?? '').trim();
+	if (!user) {
+		throw new NodeOperationError(this.getNode(), 'The User field is empty', {
+			itemIndex: i,
+			description: 'Dify needs an end-user ID for this operation. Enter any stable text, e.g. "n8n" or {{ $json.sessionId }}.',
+		});
+	}
+	return user;
+}
+
+/** Reads a JSON object parameter that may arrive as text (typed in) or as an object (expression). */
+export function getJsonObject(this: IExecuteFunctions, name: string, i: number, label: string): IDataObject {
+	const raw = this.getNodeParameter(name, i, {}) as unknown;
+	if (raw === '' || raw === undefined || raw === null) return {};
+	let value = raw;
+	if (typeof raw === 'string') {
+		try {
+			value = JSON.parse(raw);
+		} catch (error) {
+			throw new NodeOperationError(this.getNode(), `${label} is not valid JSON`, {
+				itemIndex: i,
+				description: `Write a JSON object such as {"topic": "pricing"}. Parser said: ${(error as Error).message}`,
+			});
+		}
+	}
+	if (!value || typeof value !== 'object' || Array.isArray(value)) {
+		throw new NodeOperationError(this.getNode(), `${label} must be a JSON object`, {
+			itemIndex: i,
+			description: 'Write a JSON object such as {"topic": "pricing"}, keyed by the variable names of the app.',
+		});
+	}
+	return value as IDataObject;
+}
+
+export function jsonItems(data: IDataObject | IDataObject[]): INodeExecutionData[] {
+	return (Array.isArray(data) ? data : [data]).map((json) => ({ json }));
+}
+
+/** A resource locator value, or a plain string from older workflows and expressions. */
+export function locatorValue(this: IExecuteFunctions, name: string, i: number): string {
+	const raw = this.getNodeParameter(name, i, '', { extractValue: true }) as unknown;
+	if (raw && typeof raw === 'object') return String((raw as IDataObject).value ?? '').trim();
+	return String(raw ?? '').trim();
+}
+
+export function requireId(this: IExecuteFunctions, value: string, label: string, i: number): string {
+	if (!value) {
+		throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex: i, description: `Enter the ${label}.` });
+	}
+	return value;
+}
+
+export type { OperationContext };

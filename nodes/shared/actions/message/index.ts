@@ -1,0 +1,1 @@
+export { sendChat } from './sendChat';

@@ -1,0 +1,173 @@
+import { NodeApiError } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
+import { difyRequest } from '../../transport/request';
+import { streamEvents, type StreamState } from '../../transport/stream';
+import { getJsonObject, getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
+import { ChatStreamer, getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
+import { conversationLocator } from '../conversation/locator';
+import { ChatAnswer } from './chatAnswer';
+
+function properties(node: DifyNodeSpec): INodeProperties[] {
+	const isChatflow = node.family === 'chatflow';
+	const options: INodeProperties[] = [
+		{
+			displayName: 'Auto-Generate Conversation Name',
+			name: 'autoGenerateName',
+			type: 'boolean',
+			default: true,
+			description:
+				'Whether Dify should name a new conversation with its model after the first answer. Off: the name is the start of the query.',
+		},
+		{
+			displayName: 'Include Agent Thoughts',
+			name: 'includeThoughts',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to output the steps of Agent apps (thoughts, tool calls and their results) as agent_thoughts',
+		},
+		{
+			displayName: 'Include Message Files',
+			name: 'includeMessageFiles',
+			type: 'boolean',
+			default: false,
+			description: 'Whether to output the files the app produced while answering (e.g. images made by tools)',
+		},
+		...streamOptionFields,
+	];
+	if (isChatflow) {
+		options.push(
+			{
+				displayName: 'Include Node Trace',
+				name: 'includeNodeTrace',
+				type: 'boolean',
+				default: false,
+				description: 'Whether to output one entry per workflow node that ran (title, type, status, elapsed time, error)',
+			},
+			{
+				displayName: 'Workflow Version ID',
+				name: 'workflowId',
+				type: 'string',
+				default: '',
+				placeholder: 'e.g. 5d4a2b52-1a4e-4c8b-9d2e-7f1c3b2a9e10',
+				description: 'Run this published version of the chatflow instead of the latest one',
+			},
+		);
+	}
+	return [
+		{
+			displayName: 'Query',
+			name: 'query',
+			type: 'string',
+			typeOptions: { rows: 3 },
+			default: '',
+			required: true,
+			placeholder: 'e.g. What can you do?',
+			description: 'The user message to send',
+		},
+		userField,
+		conversationLocator({
+			description:
+				'Conversation to continue. Leave empty to start a new one; the output has its conversation_id for the next turn. Only conversations of the same User can be continued.',
+		}),
+		{
+			displayName: 'Inputs (JSON)',
+			name: 'inputs',
+			type: 'json',
+			default: '{}',
+			description:
+				'Values for the app\'s input variables, keyed by variable name, e.g. {"language": "French"}. Dify checks them on every turn, so send required ones each time.',
+		},
+		responseModeField,
+		{
+			displayName: 'Options',
+			name: 'options',
+			type: 'collection',
+			placeholder: 'Add Option',
+			default: {},
+			options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+		},
+	];
+}
+
+interface SendOptions extends IDataObject {
+	autoGenerateName?: boolean;
+	includeThoughts?: boolean;
+	includeMessageFiles?: boolean;
+	includeNodeTrace?: boolean;
+	workflowId?: string;
+}
+
+async function execute(this: IExecuteFunctions, ctx: OperationContext) {
+	const i = ctx.itemIndex;
+	const target = targetOf(ctx.node);
+	const user = getUser.call(this, i);
+	const query = this.getNodeParameter('query', i) as string;
+	const options = this.getNodeParameter('options', i, {}) as SendOptions;
+	const responseMode = this.getNodeParameter('responseMode', i, 'streaming') as 'streaming' | 'blocking';
+	const body: IDataObject = {
+		query,
+		inputs: getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)'),
+		user,
+		response_mode: responseMode,
+		conversation_id: locatorValue.call(this, 'conversationId', i),
+		auto_generate_name: options.autoGenerateName !== false,
+	};
+	if (ctx.node.family === 'chatflow' && options.workflowId?.trim()) body.workflow_id = options.workflowId.trim();
+
+	const answer = new ChatAnswer();
+	const req = { method: 'POST' as const, path: '/chat-messages', body, user, itemIndex: i };
+	if (responseMode === 'blocking') {
+		answer.addBlocking(await difyRequest.call(this, target, req));
+	} else {
+		const settings = getStreamSettings.call(this, i);
+		const chat = new ChatStreamer(this, i, settings.streamToChat);
+		const state: StreamState = { seen: new Set() };
+		try {
+			for await (const event of streamEvents.call(
+				this,
+				target,
+				{ ...req, abortSignal: this.getExecutionCancelSignal?.() },
+				{
+					family: ctx.node.family === 'chatflow' ? 'chatflow' : 'chat',
+					totalTimeoutMs: settings.totalTimeoutMs,
+					silenceTimeoutMs: settings.silenceTimeoutMs,
+					stopRequest: (taskId) => ({ method: 'POST', path: `/chat-messages/${taskId}/stop`, body: { user }, user }),
+				},
+				state,
+			)) {
+				await chat.text(answer.add(event));
+			}
+		} catch (error) {
+			await chat.fail((error as Error).message);
+			throw error;
+		}
+		if (state.blockingBody) answer.addBlocking(state.blockingBody);
+		await chat.end();
+	}
+	const failure = answer.failure;
+	if (failure) {
+		throw new NodeApiError(this.getNode(), { code: 'workflow_failed', message: failure }, {
+			message: `Dify error workflow_failed: ${failure}`,
+			description: 'The chatflow ran and one of its nodes failed. Open the run in Dify\'s logs for details.',
+			itemIndex: i,
+		});
+	}
+	return jsonItems(
+		answer.result({
+			includeThoughts: options.includeThoughts !== false,
+			includeMessageFiles: options.includeMessageFiles === true,
+			includeNodeTrace: options.includeNodeTrace === true,
+		}),
+	);
+}
+
+export const sendChat: DifyOperation = {
+	value: 'send',
+	name: 'Send',
+	action: 'Send a message to a Dify chat app',
+	description: 'Send a chat message and get the complete answer (streamed from Dify)',
+	properties,
+	execute,
+};

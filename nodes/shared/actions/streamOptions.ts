@@ -1,0 +1,102 @@
+import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import { DEFAULT_SILENCE_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS } from '../transport/stream';
+
+export const responseModeField: INodeProperties = {
+	displayName: 'Response Mode',
+	name: 'responseMode',
+	type: 'options',
+	options: [
+		{
+			name: 'Streaming',
+			value: 'streaming',
+			description:
+				'Read the answer as Dify produces it. Works for every app type (Agent apps accept nothing else) and for runs longer than the ~100 s limit of Dify Cloud\'s gateway.',
+		},
+		{
+			name: 'Blocking',
+			value: 'blocking',
+			description: 'Wait for the whole answer in one response. Not supported by Agent apps; Dify Cloud cuts runs longer than ~100 s.',
+		},
+	],
+	default: 'streaming',
+	description: 'How to receive the answer. The node always outputs the complete answer either way.',
+};
+
+/** Options shared by every streaming operation. */
+export const streamOptionFields: INodeProperties[] = [
+	{
+		displayName: 'Stream to n8n Chat',
+		name: 'streamToChat',
+		type: 'boolean',
+		default: true,
+		description:
+			'Whether to forward the answer text as it arrives when the workflow was started by a Chat Trigger or a Webhook in "Streaming" response mode',
+	},
+	{
+		displayName: 'Timeout (Seconds)',
+		name: 'timeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_TOTAL_TIMEOUT_MS / 1000,
+		description: 'Longest time a run may take before the node stops it and fails',
+	},
+	{
+		displayName: 'Silence Timeout (Seconds)',
+		name: 'silenceTimeout',
+		type: 'number',
+		typeOptions: { minValue: 1 },
+		default: DEFAULT_SILENCE_TIMEOUT_MS / 1000,
+		description:
+			'Longest time without any data from Dify (Dify sends a keep-alive every 10 s) before the node gives up on a streaming run',
+	},
+];
+
+export interface StreamSettings {
+	streamToChat: boolean;
+	totalTimeoutMs: number;
+	silenceTimeoutMs: number;
+}
+
+export function getStreamSettings(this: IExecuteFunctions, i: number): StreamSettings {
+	const options = this.getNodeParameter('options', i, {}) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number };
+	return {
+		streamToChat: options.streamToChat !== false,
+		totalTimeoutMs: (options.timeout ?? DEFAULT_TOTAL_TIMEOUT_MS / 1000) * 1000,
+		silenceTimeoutMs: (options.silenceTimeout ?? DEFAULT_SILENCE_TIMEOUT_MS / 1000) * 1000,
+	};
+}
+
+/** Forwards text to a streaming Chat Trigger / Webhook response, when n8n runs the workflow that way. */
+export class ChatStreamer {
+	private begun = false;
+
+	private readonly enabled: boolean;
+
+	constructor(
+		private readonly ctx: IExecuteFunctions,
+		private readonly itemIndex: number,
+		wanted: boolean,
+	) {
+		const streaming = typeof ctx.isStreaming === 'function' && ctx.isStreaming();
+		const asTool = typeof ctx.isToolExecution === 'function' && ctx.isToolExecution();
+		this.enabled = wanted && streaming && !asTool;
+	}
+
+	async text(delta: string | undefined): Promise<void> {
+		if (!this.enabled || !delta) return;
+		if (!this.begun) {
+			this.begun = true;
+			await this.ctx.sendChunk('begin', this.itemIndex);
+		}
+		await this.ctx.sendChunk('item', this.itemIndex, delta);
+	}
+
+	async end(): Promise<void> {
+		if (this.enabled && this.begun) await this.ctx.sendChunk('end', this.itemIndex);
+	}
+
+	async fail(message: string): Promise<void> {
+		if (this.enabled && this.begun) await this.ctx.sendChunk('error', this.itemIndex, message);
+	}
+}

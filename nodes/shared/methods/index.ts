@@ -1,0 +1,3 @@
+import { searchConversations } from './listSearch';
+
+export const listSearch = { searchConversations };

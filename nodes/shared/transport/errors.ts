@@ -1,0 +1,155 @@
+import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
+
+/** Dify's error envelope (dify-service-api.md §1.5); `code` is missing on worker-side stream errors. */
+export interface DifyErrorBody {
+	code?: string;
+	message?: string;
+	status?: number;
+	params?: string;
+}
+
+/** What we know about the request that failed, to write an error the user can act on. */
+export interface FailedRequest {
+	baseUrl: string;
+	method: string;
+	path: string;
+	user?: string;
+	itemIndex?: number;
+	/** Display names of the nodes by Dify app mode, to say which node a key belongs to. */
+	appMode?: string;
+	/** The node that made the request, to tell the user which node to use instead. */
+	nodeDisplayName?: string;
+	/** Redacted from every message, as a last line of defence. */
+	secret?: string;
+}
+
+const NODE_BY_MODE: Record<string, string> = {
+	chat: 'Dify Chatbot',
+	'agent-chat': 'Dify Chatbot',
+	agent: 'Dify Chatbot',
+	'advanced-chat': 'Dify Chatflow',
+	completion: 'Dify Completion',
+	workflow: 'Dify Workflow',
+};
+
+const WRONG_APP_CODES = new Set(['not_chat_app', 'not_workflow_app', 'not_completion_app', 'app_unavailable']);
+
+export function isWrongAppTypeCode(code: string | undefined): boolean {
+	return code !== undefined && WRONG_APP_CODES.has(code);
+}
+
+export function redact(text: string, secret?: string): string {
+	if (!secret || secret.length < 4) return text;
+	return text.split(secret).join('***');
+}
+
+function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): string | undefined {
+	const code = body.code;
+	const message = body.message ?? '';
+	if (httpStatus === 401 || code === 'unauthorized') {
+		return 'Dify rejected the API key. Check the key in the credential: app nodes need the API key of that app (it starts with "app-"); a Knowledge key ("dataset-…") only works with the Dify Knowledge node, and an app key does not work there.';
+	}
+	if (/^(Conversation|Message|Last Conversation|First Message|Conversation Variable) Not Exists/i.test(message)) {
+		const sent = req.user === undefined ? 'no user' : `user "${req.user}"`;
+		return `Dify only shows conversations and messages to the end user that created them. This request was sent with ${sent}: set the User field to the same value as the run that created the conversation or message.`;
+	}
+	if (isWrongAppTypeCode(code)) {
+		const right = req.appMode ? NODE_BY_MODE[req.appMode] : undefined;
+		if (req.appMode && right && right !== req.nodeDisplayName) {
+			return `This API key belongs to a Dify app of type "${req.appMode}": use the ${right} node with it${req.nodeDisplayName ? `, not the ${req.nodeDisplayName} node` : ''}.`;
+		}
+		if (code === 'app_unavailable') {
+			return 'The app is unavailable: its configuration is incomplete, it is not published, or the key belongs to an app of another type. Open the app in Dify and check it is published.';
+		}
+		return 'This API key belongs to a Dify app of another type than this node serves. Use the node that matches the app type (Chatbot, Chatflow, Completion or Workflow).';
+	}
+	if (code === 'too_many_requests' || httpStatus === 429) {
+		return 'Dify is limiting concurrent requests to this app. Wait and retry, or process fewer items at once.';
+	}
+	if (code === 'invalid_param' && /user must be provided/i.test(message)) {
+		return 'Fill in the User field.';
+	}
+	if (code === 'invalid_param' && /Invalid upload file/i.test(message)) {
+		return 'Dify only lets the end user that uploaded a file use it: upload the file with the same User value as the message or run.';
+	}
+	if (code === 'provider_not_initialize' || code === 'provider_quota_exceeded' || code === 'model_currently_not_support') {
+		return 'The app\'s model provider is not usable: check the model credentials and quota in Dify.';
+	}
+	if (httpStatus === 404 && code === 'not_found' && /requested URL was not found/i.test(message)) {
+		return 'Dify has no such route: an ID is probably not a valid UUID, or the Dify version is too old for this operation.';
+	}
+	return undefined;
+}
+
+/** Turns Dify's error envelope (HTTP error or stream `error` frame) into an actionable NodeApiError. */
+export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): NodeApiError {
+	const code = body.code ?? (httpStatus ? `http_${httpStatus}` : 'stream_error');
+	const difyMessage = (body.message ?? '').trim() || '(Dify sent no message)';
+	const message = redact(`Dify error ${code}: ${difyMessage}`, req.secret);
+	const hint = hintFor(body, httpStatus, req);
+	const where = `${req.method} ${req.baseUrl}${req.path}${httpStatus ? ` answered HTTP ${httpStatus}` : ' failed'}`;
+	const description = redact(hint ? `${hint} (${where})` : where, req.secret);
+	const response: JsonObject = { code, message: difyMessage, status: body.status ?? httpStatus ?? null };
+	if (body.params) response.params = body.params;
+	return new NodeApiError(node, response, {
+		message,
+		description,
+		httpCode: httpStatus ? String(httpStatus) : undefined,
+		itemIndex: req.itemIndex,
+	});
+}
+
+/** A response that is not Dify's JSON at all: a proxy's HTML page, an empty body, plain text. */
+export function notDifyResponseError(node: INode, httpStatus: number, contentType: string, req: FailedRequest, sample: string): NodeApiError {
+	const kind = /html/i.test(contentType) ? 'an HTML page' : contentType ? `"${contentType}"` : 'a body that is not JSON';
+	const gateway = httpStatus === 502 || httpStatus === 503 || httpStatus === 504;
+	const message = redact(`Dify at ${req.baseUrl} answered HTTP ${httpStatus} with ${kind} instead of Dify's JSON`, req.secret);
+	const description = redact(
+		gateway
+			? `A proxy or gateway in front of Dify failed (HTTP ${httpStatus}): Dify is down, overloaded, or timed out. Retry later; for long runs use the streaming response mode. Request: ${req.method} ${req.path}.`
+			: `Check that the Base URL of the credential points at the Dify API (e.g. https://api.dify.ai/v1). Request: ${req.method} ${req.path}. Start of the body: ${sample.slice(0, 160)}`,
+		req.secret,
+	);
+	return new NodeApiError(node, { status: httpStatus, contentType } as JsonObject, {
+		message,
+		description,
+		httpCode: String(httpStatus),
+		itemIndex: req.itemIndex,
+	});
+}
+
+const NETWORK_CODES: Record<string, string> = {
+	ECONNREFUSED: 'the connection was refused (is Dify running and is the port right?)',
+	ENOTFOUND: 'the host name could not be resolved (DNS); check the Base URL',
+	EAI_AGAIN: 'the host name could not be resolved right now (DNS); check the Base URL',
+	ECONNRESET: 'the connection was reset',
+	ETIMEDOUT: 'the connection timed out',
+	ECONNABORTED: 'the request timed out',
+	EHOSTUNREACH: 'the host is unreachable',
+	CERT_HAS_EXPIRED: 'its TLS certificate has expired',
+	DEPTH_ZERO_SELF_SIGNED_CERT: 'its TLS certificate is self-signed',
+	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified',
+};
+
+function findErrorCode(error: unknown): string | undefined {
+	let current: unknown = error;
+	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
+		const candidate = (current as IDataObject).code;
+		if (typeof candidate === 'string' && /^[A-Z_]+$/.test(candidate)) return candidate;
+		current = (current as IDataObject).cause ?? (current as IDataObject).reason;
+	}
+	return undefined;
+}
+
+/** A transport failure before any HTTP status: names the base URL, never the key. */
+export function networkError(node: INode, error: unknown, req: FailedRequest): NodeApiError | NodeOperationError {
+	const code = findErrorCode(error);
+	const what = (code && NETWORK_CODES[code]) ?? (code ? `error ${code}` : (error as Error)?.message ?? 'unknown error');
+	const message = redact(`Cannot reach Dify at ${req.baseUrl}: ${what}`, req.secret);
+	return new NodeApiError(node, { code: code ?? 'network_error', message } as JsonObject, {
+		message,
+		description: `Request: ${req.method} ${req.path}. Check the Base URL of the Dify credential and that this n8n instance can reach it.`,
+		itemIndex: req.itemIndex,
+	});
+}

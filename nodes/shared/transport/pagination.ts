@@ -1,0 +1,85 @@
+import type { IDataObject } from 'n8n-workflow';
+
+/** n8n's Return All / Limit choice, resolved by the operation. */
+export interface Take {
+	returnAll: boolean;
+	limit: number;
+}
+
+export interface Page {
+	data: IDataObject[];
+	has_more?: boolean;
+	total?: number;
+}
+
+/** The page size stays constant across a walk (page numbers depend on it): the largest Dify allows, or the limit when smaller. */
+export function pageSize(take: Take, maxPageSize: number): number {
+	return take.returnAll ? maxPageSize : Math.max(1, Math.min(maxPageSize, take.limit));
+}
+
+/**
+ * `page`/`limit` lists (annotations, feedbacks, workflow logs, datasets…). Dify computes
+ * `has_more` as `len(data) == limit` on several of them, which is wrong when it capped the page
+ * size, so `total` is trusted first and a short page ends the walk.
+ */
+export async function collectPages(
+	fetchPage: (page: number, limit: number) => Promise<Page>,
+	take: Take,
+	maxPageSize: number,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	const size = pageSize(take, maxPageSize);
+	for (let page = 1; ; page++) {
+		const result = await fetchPage(page, size);
+		const data = Array.isArray(result.data) ? result.data : [];
+		out.push(...data);
+		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
+		if (data.length === 0) return out;
+		if (typeof result.total === 'number') {
+			if (out.length >= result.total) return out;
+		} else if (result.has_more === false) {
+			return out;
+		} else if (result.has_more === undefined && data.length < size) {
+			return out;
+		}
+	}
+}
+
+/** `last_id` cursor lists (conversations, conversation variables): pages follow the given order. */
+export async function collectAfterCursor(
+	fetchPage: (lastId: string | undefined, limit: number) => Promise<Page>,
+	take: Take,
+	maxPageSize: number,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	let lastId: string | undefined;
+	while (true) {
+		const result = await fetchPage(lastId, pageSize(take, maxPageSize));
+		const data = Array.isArray(result.data) ? result.data : [];
+		out.push(...data);
+		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
+		if (!result.has_more || data.length === 0) return out;
+		lastId = data[data.length - 1].id as string;
+	}
+}
+
+/**
+ * `first_id` cursor (message history): each page holds the messages just before the cursor,
+ * ordered oldest to newest. We return newest first, so "Limit 10" means the latest ten.
+ */
+export async function collectBeforeCursor(
+	fetchPage: (firstId: string | undefined, limit: number) => Promise<Page>,
+	take: Take,
+	maxPageSize: number,
+): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	let firstId: string | undefined;
+	while (true) {
+		const result = await fetchPage(firstId, pageSize(take, maxPageSize));
+		const data = Array.isArray(result.data) ? result.data : [];
+		out.push(...[...data].reverse());
+		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
+		if (!result.has_more || data.length === 0) return out;
+		firstId = data[0].id as string;
+	}
+}

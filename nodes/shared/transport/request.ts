@@ -1,0 +1,251 @@
+import { sleep } from 'n8n-workflow';
+import type {
+	IDataObject,
+	IExecuteFunctions,
+	IHttpRequestMethods,
+	IHttpRequestOptions,
+	ILoadOptionsFunctions,
+} from 'n8n-workflow';
+
+import type { DifyCredentialType } from '../types';
+import { normaliseBaseUrl } from './baseUrl';
+import {
+	difyApiError,
+	isWrongAppTypeCode,
+	networkError,
+	notDifyResponseError,
+	type DifyErrorBody,
+	type FailedRequest,
+} from './errors';
+
+export type DifyContext = IExecuteFunctions | ILoadOptionsFunctions;
+
+/** Who is calling: which credential to use and how to name the node in errors. */
+export interface DifyTarget {
+	credential: DifyCredentialType;
+	nodeDisplayName?: string;
+}
+
+export interface DifyRequest {
+	method: IHttpRequestMethods;
+	/** Path below `/v1`, starting with a slash. */
+	path: string;
+	qs?: IDataObject;
+	/** A JSON object, or a ready multipart body with its content type in `headers`. */
+	body?: IDataObject | Buffer;
+	headers?: Record<string, string>;
+	/** The `user` sent, so "Conversation Not Exists" can say which one. */
+	user?: string;
+	itemIndex?: number;
+	/** Total time allowed for the request, in ms. */
+	timeoutMs?: number;
+	abortSignal?: AbortSignal;
+}
+
+export interface RawResponse {
+	statusCode: number;
+	headers: Record<string, string | string[] | undefined>;
+	body: unknown;
+}
+
+export interface Connection {
+	baseUrl: string;
+	secret?: string;
+}
+
+export async function getConnection(this: DifyContext, target: DifyTarget): Promise<Connection> {
+	const credentials = await this.getCredentials(target.credential);
+	return {
+		baseUrl: normaliseBaseUrl(credentials.baseUrl as string),
+		secret: typeof credentials.apiKey === 'string' ? credentials.apiKey : undefined,
+	};
+}
+
+export function headerValue(headers: RawResponse['headers'], name: string): string {
+	const value = headers[name] ?? headers[name.toLowerCase()];
+	return Array.isArray(value) ? value.join(', ') : String(value ?? '');
+}
+
+const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
+const MAX_RETRIES = 2;
+
+/**
+ * The one place that sends a request to Dify. Errors are answered by Dify as JSON envelopes, so we
+ * ask n8n not to throw on HTTP status and build actionable errors ourselves.
+ */
+export async function sendRaw(
+	this: DifyContext,
+	target: DifyTarget,
+	conn: Connection,
+	req: DifyRequest,
+	responseEncoding: 'json' | 'stream',
+): Promise<RawResponse> {
+	const isBuffer = Buffer.isBuffer(req.body);
+	const options: IHttpRequestOptions = {
+		method: req.method,
+		url: `${conn.baseUrl}${req.path}`,
+		qs: req.qs,
+		headers: {
+			...(req.body !== undefined && !isBuffer ? { 'Content-Type': 'application/json' } : {}),
+			...req.headers,
+		},
+		body: req.body,
+		returnFullResponse: true,
+		ignoreHttpStatusErrors: true,
+		timeout: req.timeoutMs,
+		abortSignal: req.abortSignal,
+	};
+	if (responseEncoding === 'stream') {
+		options.encoding = 'stream';
+	} else {
+		options.json = true;
+	}
+	// Only idempotent reads are retried: a repeated POST could run an app twice.
+	const retries = req.method === 'GET' ? MAX_RETRIES : 0;
+	for (let attempt = 0; ; attempt++) {
+		let response: RawResponse;
+		try {
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				target.credential,
+				options,
+			)) as RawResponse;
+		} catch (error) {
+			if (attempt < retries && !req.abortSignal?.aborted) {
+				await sleep(500 * 2 ** attempt);
+				continue;
+			}
+			throw networkError(this.getNode(), error, failed(target, conn, req));
+		}
+		if (attempt < retries && RETRYABLE_STATUS.has(response.statusCode)) {
+			const retryAfter = Number(headerValue(response.headers, 'retry-after'));
+			const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** attempt;
+			await drain(response.body);
+			await sleep(waitMs);
+			continue;
+		}
+		return response;
+	}
+}
+
+export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, appMode?: string): FailedRequest {
+	return {
+		baseUrl: conn.baseUrl,
+		method: req.method,
+		path: req.path,
+		user: req.user,
+		itemIndex: req.itemIndex,
+		nodeDisplayName: target.nodeDisplayName,
+		secret: conn.secret,
+		appMode,
+	};
+}
+
+async function drain(body: unknown): Promise<void> {
+	if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+		for await (const _chunk of body as AsyncIterable<unknown>) void _chunk;
+	}
+}
+
+/** Reads a small (error) body completely; streamed error bodies are tiny JSON or HTML pages. */
+export async function readText(body: unknown, maxBytes = 64 * 1024): Promise<string> {
+	if (body === undefined || body === null) return '';
+	if (typeof body === 'string') return body;
+	if (Buffer.isBuffer(body)) return body.toString('utf8');
+	if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
+		const parts: Buffer[] = [];
+		let size = 0;
+		for await (const chunk of body as AsyncIterable<Buffer | string>) {
+			const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+			if (size < maxBytes) parts.push(buf);
+			size += buf.length;
+		}
+		return Buffer.concat(parts).toString('utf8');
+	}
+	return JSON.stringify(body);
+}
+
+function asErrorBody(value: unknown): DifyErrorBody | undefined {
+	if (value && typeof value === 'object' && !Array.isArray(value)) {
+		const body = value as DifyErrorBody & { error?: unknown };
+		if (typeof body.message === 'string' || typeof body.code === 'string') return body;
+		// Chunk endpoints answer schema errors as {"error": "<text>"} (dify-service-api.md §4.4).
+		if (typeof body.error === 'string') return { code: 'invalid_param', message: body.error };
+	}
+	return undefined;
+}
+
+export function parseMaybeJson(text: string): unknown {
+	try {
+		return JSON.parse(text);
+	} catch {
+		return undefined;
+	}
+}
+
+/** Finds the app's mode to name the right node when Dify says the key is for another app type. */
+async function lookUpAppMode(this: DifyContext, target: DifyTarget, conn: Connection): Promise<string | undefined> {
+	try {
+		const info = await sendRaw.call(this, target, conn, { method: 'GET', path: '/info' }, 'json');
+		const mode = (info.body as IDataObject | undefined)?.mode;
+		return info.statusCode === 200 && typeof mode === 'string' ? mode : undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** Builds the error for a non-2xx (or non-JSON) response. */
+export async function errorFromResponse(
+	this: DifyContext,
+	target: DifyTarget,
+	conn: Connection,
+	req: DifyRequest,
+	response: RawResponse,
+): Promise<Error> {
+	const contentType = headerValue(response.headers, 'content-type');
+	const parsed =
+		typeof response.body === 'object' && response.body !== null && !isStream(response.body)
+			? response.body
+			: undefined;
+	const text = parsed === undefined ? await readText(response.body) : '';
+	const body = asErrorBody(parsed ?? parseMaybeJson(text));
+	if (!body) {
+		return notDifyResponseError(this.getNode(), response.statusCode, contentType, failed(target, conn, req), text);
+	}
+	const appMode = isWrongAppTypeCode(body.code) ? await lookUpAppMode.call(this, target, conn) : undefined;
+	return difyApiError(this.getNode(), body, response.statusCode, failed(target, conn, req, appMode));
+}
+
+export function isStream(value: unknown): boolean {
+	return (
+		!!value &&
+		typeof value === 'object' &&
+		typeof (value as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function' &&
+		!Buffer.isBuffer(value)
+	);
+}
+
+/** A JSON request: returns Dify's parsed body (undefined for 204). */
+export async function difyRequest(this: DifyContext, target: DifyTarget, req: DifyRequest): Promise<IDataObject> {
+	const conn = await getConnection.call(this, target);
+	const response = await sendRaw.call(this, target, conn, req, 'json');
+	if (response.statusCode >= 400) {
+		throw await errorFromResponse.call(this, target, conn, req, response);
+	}
+	if (response.statusCode === 204) return {};
+	let body = response.body;
+	if (typeof body === 'string') {
+		const parsed = parseMaybeJson(body);
+		if (parsed === undefined && body.trim() !== '') {
+			throw notDifyResponseError(
+				this.getNode(),
+				response.statusCode,
+				headerValue(response.headers, 'content-type'),
+				failed(target, conn, req),
+				body,
+			);
+		}
+		body = parsed;
+	}
+	return body as IDataObject;
+}

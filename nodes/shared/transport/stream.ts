@@ -1,0 +1,217 @@
+import { NodeOperationError, sleep } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
+
+import type { StreamFamily } from '../types';
+import { difyApiError, redact } from './errors';
+import {
+	errorFromResponse,
+	failed,
+	getConnection,
+	headerValue,
+	parseMaybeJson,
+	readText,
+	sendRaw,
+	type Connection,
+	type DifyContext,
+	type DifyRequest,
+	type DifyTarget,
+} from './request';
+import { parseSse } from './sse';
+
+export type DifyEvent = IDataObject & { event: string };
+
+/** Above Dify's 10 s ping cadence with room for slow proxies (dify-service-api.md §3.1). */
+export const DEFAULT_SILENCE_TIMEOUT_MS = 120_000;
+/** Dify stops apps after 1200 s by default (APP_MAX_EXECUTION_TIME); leave room for queueing. */
+export const DEFAULT_TOTAL_TIMEOUT_MS = 1_800_000;
+
+export interface StreamOptions {
+	family: StreamFamily;
+	silenceTimeoutMs?: number;
+	totalTimeoutMs?: number;
+	/** How to stop the Dify task when we give up on it (timeout or cancelled execution). */
+	stopRequest?: (taskId: string) => DifyRequest;
+}
+
+/** What the stream told us so far, for stop calls, resume hints and error messages. */
+export interface StreamState {
+	taskId?: string;
+	workflowRunId?: string;
+	conversationId?: string;
+	messageId?: string;
+	lastEvent?: string;
+	seen: Set<string>;
+	/** Set when Dify answered a JSON document instead of a stream (e.g. an old proxy or server). */
+	blockingBody?: IDataObject;
+}
+
+/** When each family's run is complete (§3.1); chatflow order of the two events changed in 1.13.1. */
+function isComplete(family: StreamFamily, seen: Set<string>): boolean {
+	switch (family) {
+		case 'chat':
+		case 'completion':
+			return seen.has('message_end');
+		case 'workflow':
+			return seen.has('workflow_finished') || seen.has('workflow_paused');
+		case 'chatflow':
+			return seen.has('workflow_paused') || (seen.has('workflow_finished') && seen.has('message_end'));
+	}
+}
+
+/** The run itself is over even if a trailing event is missing (chatflow failures end without message_end). */
+function runFinished(family: StreamFamily, seen: Set<string>): boolean {
+	if (family === 'chatflow') return seen.has('workflow_finished') || seen.has('workflow_paused');
+	return isComplete(family, seen);
+}
+
+export class StreamTimeoutError extends Error {
+	constructor(
+		readonly kind: 'silence' | 'total',
+		readonly afterMs: number,
+	) {
+		super(kind === 'silence' ? `no data for ${afterMs / 1000} s` : `run exceeded ${afterMs / 1000} s`);
+	}
+}
+
+const TICK: unique symbol = Symbol('tick');
+
+/**
+ * Yields the body's chunks and enforces two clocks: total run time, and silence (no bytes at all,
+ * pings included). One timer runs at a time and is re-armed lazily, so thousands of chunks do not
+ * create thousands of timers.
+ */
+async function* guard(
+	body: AsyncIterable<Uint8Array | string>,
+	silenceMs: number,
+	totalMs: number,
+	signal: AbortSignal | undefined,
+): AsyncGenerator<Uint8Array | string> {
+	const started = Date.now();
+	let lastByte = started;
+	const iterator = body[Symbol.asyncIterator]();
+	const stopTimers = new AbortController();
+	const arm = async (ms: number): Promise<typeof TICK> =>
+		await sleep(Math.max(1, ms), stopTimers.signal).then(
+			() => TICK,
+			() => TICK,
+		);
+	let timer = arm(Math.min(silenceMs, totalMs));
+	let pending: Promise<IteratorResult<Uint8Array | string>> | undefined;
+	try {
+		while (true) {
+			pending ??= iterator.next();
+			const result = await Promise.race([pending, timer]);
+			if (result === TICK) {
+				const now = Date.now();
+				if (now - started >= totalMs) throw new StreamTimeoutError('total', totalMs);
+				if (now - lastByte >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
+				timer = arm(Math.min(silenceMs - (now - lastByte), totalMs - (now - started)));
+				continue;
+			}
+			pending = undefined;
+			if (result.done) return;
+			lastByte = Date.now();
+			if (signal?.aborted) throw new Error('The execution was cancelled');
+			yield result.value;
+		}
+	} finally {
+		stopTimers.abort();
+		const destroy = (body as { destroy?: () => void }).destroy;
+		if (typeof destroy === 'function') destroy.call(body);
+	}
+}
+
+function ids(state: StreamState): string {
+	const parts = [
+		state.taskId && `task_id ${state.taskId}`,
+		state.workflowRunId && `workflow_run_id ${state.workflowRunId}`,
+		state.conversationId && `conversation_id ${state.conversationId}`,
+	].filter(Boolean);
+	return parts.length ? ` (${parts.join(', ')})` : '';
+}
+
+/**
+ * Sends a streaming request and yields Dify's data events one by one, as they arrive. Throws a
+ * NodeApiError for HTTP errors, JSON errors sent instead of a stream and `error` frames; throws
+ * when the stream ends before the family's terminal event, so a cut stream never looks like success.
+ */
+export async function* streamEvents(
+	this: DifyContext,
+	target: DifyTarget,
+	req: DifyRequest,
+	options: StreamOptions,
+	state: StreamState = { seen: new Set() },
+): AsyncGenerator<DifyEvent> {
+	const conn: Connection = await getConnection.call(this, target);
+	const response = await sendRaw.call(this, target, conn, req, 'stream');
+	if (response.statusCode >= 400) {
+		throw await errorFromResponse.call(this, target, conn, req, response);
+	}
+	const contentType = headerValue(response.headers, 'content-type');
+	if (!/text\/event-stream/i.test(contentType)) {
+		// Errors can arrive as JSON with status 200 from some proxies; a JSON answer is a blocking one.
+		const text = await readText(response.body, 16 * 1024 * 1024);
+		const parsed = parseMaybeJson(text);
+		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
+			const body = parsed as IDataObject;
+			if (typeof body.code === 'string' && typeof body.message === 'string' && !('answer' in body)) {
+				throw difyApiError(this.getNode(), body, response.statusCode, failed(target, conn, req));
+			}
+			state.blockingBody = body;
+			return;
+		}
+		throw await errorFromResponse.call(this, target, conn, req, { ...response, statusCode: response.statusCode, body: text });
+	}
+
+	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+	const chunks = guard(response.body as AsyncIterable<Uint8Array>, silenceMs, totalMs, req.abortSignal);
+	try {
+		for await (const frame of parseSse(chunks)) {
+			if (frame.data === undefined) continue; // `event: ping` and other data-less frames
+			const event = parseMaybeJson(frame.data) as DifyEvent | undefined;
+			if (!event || typeof event !== 'object' || typeof event.event !== 'string') continue;
+			state.lastEvent = event.event;
+			if (typeof event.task_id === 'string') state.taskId ??= event.task_id;
+			if (typeof event.workflow_run_id === 'string') state.workflowRunId ??= event.workflow_run_id;
+			if (typeof event.conversation_id === 'string' && event.conversation_id) state.conversationId ??= event.conversation_id;
+			if (typeof event.message_id === 'string') state.messageId ??= event.message_id;
+			if (event.event === 'error') {
+				throw difyApiError(
+					this.getNode(),
+					{ code: event.code as string | undefined, message: event.message as string | undefined, status: event.status as number | undefined },
+					undefined,
+					{ ...failed(target, conn, req), path: `${req.path} (stream${ids(state)})` },
+				);
+			}
+			state.seen.add(event.event);
+			yield event;
+			if (isComplete(options.family, state.seen)) return;
+		}
+	} catch (error) {
+		if (state.taskId && options.stopRequest && !runFinished(options.family, state.seen)) {
+			// Best effort: an abandoned task would otherwise keep running (and billing) in Dify.
+			await sendRaw.call(this, target, conn, { ...options.stopRequest(state.taskId), abortSignal: undefined }, 'json').catch(() => undefined);
+		}
+		if (error instanceof StreamTimeoutError) {
+			throw new NodeOperationError(this.getNode(), redact(`Dify stream timed out: ${error.message}${ids(state)}`, conn.secret), {
+				itemIndex: req.itemIndex,
+				description:
+					error.kind === 'silence'
+						? 'Dify sends a keep-alive ping every 10 s, so a silent connection means Dify or a proxy stopped answering. The task was asked to stop. Raise "Silence Timeout" in the options if your network is slow.'
+						: 'The run took longer than the "Timeout" option allows. The task was asked to stop. Raise the timeout for long runs.',
+			});
+		}
+		throw error;
+	}
+	if (runFinished(options.family, state.seen)) return;
+	throw new NodeOperationError(
+		this.getNode(),
+		`Dify's stream ended before the run finished${state.lastEvent ? ` (last event: ${state.lastEvent})` : ''}${ids(state)}`,
+		{
+			itemIndex: req.itemIndex,
+			description:
+				'The connection was closed early, by Dify, a proxy or the network. The answer is incomplete, so it is not returned as a success. For workflow and chatflow runs, check the outcome with the "Get Run" operation.',
+		},
+	);
+}

@@ -1,0 +1,42 @@
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
+
+/** How an app's generation endpoint streams and ends (dify-service-api.md §3.1, §3.2). */
+export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow';
+
+export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
+
+/** One node of the package, as the operation table describes it. */
+export interface DifyNodeSpec {
+	/** n8n type name, part of the public contract (operations.md). */
+	name: string;
+	displayName: string;
+	description: string;
+	credential: DifyCredentialType;
+	/** Dify app modes this node serves, used to explain wrong-key errors. */
+	modes: string[];
+	/** Absent for the Knowledge node. */
+	family?: StreamFamily;
+	resources: ResourceSpec[];
+}
+
+export interface ResourceSpec {
+	value: string;
+	name: string;
+	operations: DifyOperation[];
+}
+
+export interface OperationContext {
+	node: DifyNodeSpec;
+	itemIndex: number;
+}
+
+/** An operation keeps its form fields and its code together (like n8n's vendor nodes). */
+export interface DifyOperation {
+	value: string;
+	name: string;
+	action: string;
+	description: string;
+	/** Fields of this operation; a function when they differ per node (e.g. Chatflow's workflow ID). */
+	properties: INodeProperties[] | ((node: DifyNodeSpec) => INodeProperties[]);
+	execute(this: IExecuteFunctions, ctx: OperationContext): Promise<INodeExecutionData[]>;
+}
