@@ -4,6 +4,8 @@ import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
 import type { DifyNodeSpec } from './types';
 
 function operationProperty(resource: DifyNodeSpec['resources'][number]): INodeProperties {
+	// Built from the operation table, so the default is computed (the lint rule expects a literal).
+	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 	return {
 		displayName: 'Operation',
 		name: 'operation',
@@ -20,6 +22,7 @@ function operationProperty(resource: DifyNodeSpec['resources'][number]): INodePr
 /** Builds a node's whole form from its row of the operation table. */
 export function buildDescription(spec: DifyNodeSpec): INodeTypeDescription {
 	const properties: INodeProperties[] = [
+		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 		{
 			displayName: 'Resource',
 			name: 'resource',

@@ -13,7 +13,7 @@ export const userField: INodeProperties = {
 	default: DEFAULT_USER,
 	required: true,
 	description:
-		'End-user ID sent to Dify. Dify keeps conversations, messages, uploaded files and feedback apart per user: use the same value to continue, list or rate them later. The default "n8n" keeps every run of your workflows in one shared history; use an expression such as {{ $json.sessionId }} to keep your own end users apart.',
+		'End-user ID sent to Dify. Dify keeps conversations, messages, uploaded files and feedback apart per user: use the same value to continue, list or rate them later. The default "n8n" keeps every run of your workflows in one shared history; map your own end user or chat session ID here to keep them apart.',
 };
 
 export function targetOf(node: DifyNodeSpec): DifyTarget {

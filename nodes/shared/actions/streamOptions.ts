@@ -26,7 +26,7 @@ export const responseModeField: INodeProperties = {
 /** Options shared by every streaming operation. */
 export const streamOptionFields: INodeProperties[] = [
 	{
-		displayName: 'Stream to n8n Chat',
+		displayName: 'Stream to Chat',
 		name: 'streamToChat',
 		type: 'boolean',
 		default: true,
@@ -38,7 +38,7 @@ export const streamOptionFields: INodeProperties[] = [
 		name: 'timeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: DEFAULT_TOTAL_TIMEOUT_MS / 1000,
+		default: 1800,
 		description: 'Longest time a run may take before the node stops it and fails',
 	},
 	{
@@ -46,7 +46,7 @@ export const streamOptionFields: INodeProperties[] = [
 		name: 'silenceTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: DEFAULT_SILENCE_TIMEOUT_MS / 1000,
+		default: 120,
 		description:
 			'Longest time without any data from Dify (Dify sends a keep-alive every 10 s) before the node gives up on a streaming run',
 	},

@@ -1,0 +1,253 @@
+/**
+ * Runs our nodes through n8n-core's real execution engine (WorkflowExecute, ExecuteContext, the real
+ * httpRequestWithAuthentication with credential injection, real binary helpers), so operation tests
+ * exercise n8n's actual request path against the Dify test server.
+ */
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import {
+	ICredentialsHelper,
+	NodeHelpers,
+	Workflow,
+	type ICredentialDataDecryptedObject,
+	type ICredentialType,
+	type IDataObject,
+	type IHttpRequestOptions,
+	type INode,
+	type INodeCredentialsDetails,
+	type INodeExecutionData,
+	type INodeType,
+	type INodeTypes,
+	type IRun,
+	type IWorkflowExecuteAdditionalData,
+	type IVersionedNodeType,
+	type StructuredChunk,
+} from 'n8n-workflow';
+
+import { DifyApi } from '../../credentials/DifyApi.credentials';
+import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
+import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
+
+export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
+	difyApi: new DifyApi(),
+	difyKnowledgeApi: new DifyKnowledgeApi(),
+};
+
+class StartNode implements INodeType {
+	description = {
+		displayName: 'Start',
+		name: 'start',
+		group: ['trigger'],
+		version: 1,
+		description: 'Emits the test items',
+		defaults: { name: 'Start' },
+		inputs: [],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: import('n8n-workflow').IExecuteFunctions) {
+		return [this.getInputData()];
+	}
+}
+
+const NODE_TYPES: Record<string, INodeType> = {
+	'test.start': new StartNode(),
+	'dify.difyChatbot': new DifyChatbot(),
+};
+
+/** Lets a test register more node classes (one per app node) without touching the harness. */
+export function registerNodeType(type: string, node: INodeType): void {
+	NODE_TYPES[type] = node;
+}
+
+class TestNodeTypes implements INodeTypes {
+	getByName(type: string): INodeType | IVersionedNodeType {
+		const node = NODE_TYPES[type];
+		if (!node) throw new Error(`Unknown node type ${type}`);
+		return node;
+	}
+
+	getByNameAndVersion(type: string, version?: number): INodeType {
+		return NodeHelpers.getVersionedNodeType(this.getByName(type), version);
+	}
+
+	getKnownTypes() {
+		return {};
+	}
+}
+
+/** Applies our credentials exactly like n8n's server-side CredentialsHelper does for generic auth. */
+class TestCredentialsHelper extends ICredentialsHelper {
+	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
+		super();
+	}
+
+	isCredentialUsableByNode(): boolean {
+		return true;
+	}
+
+	getParentTypes(): string[] {
+		return [];
+	}
+
+	async authenticate(
+		credentials: ICredentialDataDecryptedObject,
+		typeName: string,
+		requestOptions: IHttpRequestOptions,
+		workflow: Workflow,
+		node: INode,
+	): Promise<IHttpRequestOptions> {
+		const type = CREDENTIAL_TYPES[typeName];
+		const auth = type.authenticate;
+		if (typeof auth === 'function') return await auth(credentials, requestOptions);
+		if (!auth || auth.type !== 'generic') return requestOptions;
+		for (const [outerKey, values] of Object.entries(auth.properties) as Array<[keyof IHttpRequestOptions, IDataObject]>) {
+			const target = ((requestOptions[outerKey] as IDataObject | undefined) ?? {}) as IDataObject;
+			for (const [key, value] of Object.entries(values)) {
+				target[key] = resolveCredentialExpression(workflow, node, value as string, credentials) as IDataObject[string];
+			}
+			(requestOptions as unknown as IDataObject)[outerKey] = target;
+		}
+		return requestOptions;
+	}
+
+	async preAuthentication() {
+		return undefined;
+	}
+
+	async runPreAuthentication() {
+		return undefined;
+	}
+
+	async getCredentials(): Promise<never> {
+		throw new Error('not needed in tests');
+	}
+
+	async getDecrypted(_additionalData: IWorkflowExecuteAdditionalData, _nodeCredentials: INodeCredentialsDetails, type: string) {
+		const data = this.data[type];
+		if (!data) throw new Error(`No test credentials for ${type}`);
+		return data;
+	}
+
+	async updateCredentials() {}
+
+	async updateCredentialsOauthTokenData() {}
+
+	getCredentialsProperties(type: string) {
+		return CREDENTIAL_TYPES[type].properties;
+	}
+}
+
+export function resolveCredentialExpression(
+	workflow: Workflow,
+	node: INode,
+	value: unknown,
+	credentials: ICredentialDataDecryptedObject,
+): unknown {
+	if (typeof value !== 'string' || !value.startsWith('=')) return value;
+	return workflow.expression.getSimpleParameterValue(node, value, 'internal', { $credentials: credentials }, undefined, '');
+}
+
+export interface RunOptions {
+	/** The node type registered in the harness, e.g. 'dify.difyChatbot'. */
+	type?: string;
+	parameters: IDataObject;
+	items?: INodeExecutionData[];
+	credentials?: Record<string, ICredentialDataDecryptedObject>;
+	continueOnFail?: boolean;
+	/** Simulates a workflow started by a Chat Trigger in streaming mode: chunks are collected. */
+	streaming?: boolean;
+}
+
+export interface RunResult {
+	run: IRun;
+	items: INodeExecutionData[];
+	error?: IDataObject & { message: string; description?: string; name?: string; httpCode?: string };
+	chunks: StructuredChunk[];
+}
+
+let counter = 0;
+
+export async function runNode(options: RunOptions): Promise<RunResult> {
+	const type = options.type ?? 'dify.difyChatbot';
+	const credentialType = type === 'dify.difyKnowledge' ? 'difyKnowledgeApi' : 'difyApi';
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Dify',
+		type,
+		typeVersion: 1,
+		position: [200, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { [credentialType]: { id: 'cred-1', name: 'Dify test' } },
+		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
+	};
+	const start: INode = { id: 'start', name: 'Start', type: 'test.start', typeVersion: 1, position: [0, 0], parameters: {} };
+	const executionId = `test-exec-${++counter}`;
+	const workflow = new Workflow({
+		id: `wf-${counter}`,
+		name: 'test',
+		nodes: [start, node],
+		connections: { Start: { main: [[{ node: 'Dify', type: 'main', index: 0 }]] } },
+		active: false,
+		nodeTypes: new TestNodeTypes(),
+		settings: { executionOrder: 'v1' },
+	});
+	const now = new Date();
+	const hooks = new ExecutionLifecycleHooks('manual', executionId, {
+		id: workflow.id,
+		name: workflow.name,
+		active: false,
+		isArchived: false,
+		activeVersionId: null,
+		createdAt: now,
+		updatedAt: now,
+		nodes: [start, node],
+		connections: {},
+		settings: {},
+	} as never);
+	const chunks: StructuredChunk[] = [];
+	if (options.streaming) hooks.addHandler('sendChunk', async (chunk: StructuredChunk) => void chunks.push(chunk));
+	const rejectNotSupported = async () => {
+		throw new Error('not supported in tests');
+	};
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials ?? {}),
+		hooks,
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		executionId,
+		currentNodeExecutionIndex: 0,
+		variables: {},
+		restApiUrl: 'http://127.0.0.1:5678/rest',
+		instanceBaseUrl: 'http://127.0.0.1:5678/',
+		formBaseUrl: 'http://127.0.0.1:5678/form',
+		formWaitingBaseUrl: 'http://127.0.0.1:5678/form-waiting',
+		formTestBaseUrl: 'http://127.0.0.1:5678/form-test',
+		webhookBaseUrl: 'http://127.0.0.1:5678/webhook',
+		webhookWaitingBaseUrl: 'http://127.0.0.1:5678/webhook-waiting',
+		webhookTestBaseUrl: 'http://127.0.0.1:5678/webhook-test',
+		mcpBaseUrl: 'http://127.0.0.1:5678/mcp',
+		mcpTestBaseUrl: 'http://127.0.0.1:5678/mcp-test',
+		executeWorkflow: rejectNotSupported,
+		startRunnerTask: rejectNotSupported,
+		getRunExecutionData: async () => undefined,
+		getRuntimeCredential: async () => undefined,
+		logAiEvent: () => {},
+		streamingEnabled: options.streaming === true,
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const items = options.items ?? [{ json: {} }];
+	const run = await new WorkflowExecute(additionalData, 'manual').run({
+		workflow,
+		startNode: start,
+		triggerToStartFrom: {
+			name: 'Start',
+			data: { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: [items] } },
+		},
+	} as never);
+	const task = run.data.resultData.runData.Dify?.[0];
+	return {
+		run,
+		items: task?.data?.main?.[0] ?? [],
+		error: (run.data.resultData.error ?? task?.error) as RunResult['error'],
+		chunks,
+	};
+}
