@@ -1,8 +1,15 @@
 import type { DifyNodeSpec, DifyOperation, ResourceSpec } from './types';
+import * as annotation from './actions/annotation';
 import * as app from './actions/app';
+import * as audio from './actions/audio';
+import * as conversation from './actions/conversation';
+import * as feedback from './actions/feedback';
+import * as file from './actions/file';
+import * as humanInput from './actions/humanInput';
 import * as message from './actions/message';
+import * as workflow from './actions/workflow';
 
-/** Display names of the resources, in the order the Resource dropdown shows them. */
+/** Display names of the resources. */
 const RESOURCE_NAMES: Record<string, string> = {
 	message: 'Message',
 	workflow: 'Workflow',
@@ -19,10 +26,23 @@ function resources(table: Record<string, DifyOperation[]>): ResourceSpec[] {
 	return Object.entries(table).map(([value, operations]) => ({ value, name: RESOURCE_NAMES[value] ?? value, operations }));
 }
 
+const annotations = [annotation.getAll, annotation.create, annotation.update, annotation.deleteAnnotation, annotation.configureReply, annotation.getReplyStatus];
+
+/** What every chat-family app offers (seed matrix rows for Chatbot/Agent and Chatflow). */
+const chatFamily: Record<string, DifyOperation[]> = {
+	message: [message.sendChat, message.stop, message.getAll, message.getSuggestions],
+	conversation: [conversation.getAll, conversation.deleteConversation, conversation.rename, conversation.getVariables, conversation.updateVariable],
+	feedback: [feedback.create, feedback.getAll],
+	file: [file.upload, file.download],
+	audio: [audio.speechToText, audio.textToSpeech],
+	// Not in the seed matrix for Chatbot, but Dify serves annotations for every chat app (operations.md).
+	annotation: annotations,
+	app: [app.getInfo, app.getParameters, app.getMeta, app.getSite],
+};
+
 /**
  * The seed matrix (shared/seeds/000_…, shared/operations.md) as data: which resource/operation each
- * node offers. Nodes are built from these rows; an operation module used by several nodes is
- * written once.
+ * node offers. Nodes are built from these rows; an operation used by several nodes is written once.
  */
 export const DIFY_CHATBOT: DifyNodeSpec = {
 	name: 'difyChatbot',
@@ -31,10 +51,49 @@ export const DIFY_CHATBOT: DifyNodeSpec = {
 	credential: 'difyApi',
 	modes: ['chat', 'agent-chat', 'agent'],
 	family: 'chat',
+	resources: resources(chatFamily),
+};
+
+export const DIFY_CHATFLOW: DifyNodeSpec = {
+	name: 'difyChatflow',
+	displayName: 'Dify Chatflow',
+	description: 'Chat with a Dify Chatflow app: send messages, manage conversations and their variables, files, feedback and runs',
+	credential: 'difyApi',
+	modes: ['advanced-chat'],
+	family: 'chatflow',
+	resources: resources({ ...chatFamily }),
+};
+
+export const DIFY_COMPLETION: DifyNodeSpec = {
+	name: 'difyCompletion',
+	displayName: 'Dify Completion',
+	description: 'Generate text with a Dify text generator (completion) app: send inputs, stop, feedback, files, speech and annotations',
+	credential: 'difyApi',
+	modes: ['completion'],
+	family: 'completion',
 	resources: resources({
-		message: [message.sendChat],
-		app: [app.getInfo, app.getParameters],
+		message: [message.sendCompletion, message.stop],
+		feedback: [feedback.create, feedback.getAll],
+		file: [file.upload, file.download],
+		audio: [audio.textToSpeech],
+		annotation: annotations,
+		app: [app.getInfo, app.getParameters, app.getSite],
 	}),
 };
 
-export const ALL_NODES: DifyNodeSpec[] = [DIFY_CHATBOT];
+export const DIFY_WORKFLOW: DifyNodeSpec = {
+	name: 'difyWorkflow',
+	displayName: 'Dify Workflow',
+	description: 'Run a Dify workflow app: run with inputs and files, stop, follow runs and logs, answer human input forms',
+	credential: 'difyApi',
+	modes: ['workflow'],
+	family: 'workflow',
+	resources: resources({
+		workflow: [workflow.run, workflow.stop, workflow.getRun, workflow.getLogs],
+		humanInput: [humanInput.get, humanInput.submit],
+		file: [file.upload],
+		app: [app.getInfo, app.getParameters, app.getSite],
+	}),
+};
+
+export const ALL_NODES: DifyNodeSpec[] = [DIFY_CHATBOT, DIFY_CHATFLOW, DIFY_COMPLETION, DIFY_WORKFLOW];

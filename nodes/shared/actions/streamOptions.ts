@@ -46,9 +46,9 @@ export const streamOptionFields: INodeProperties[] = [
 		name: 'silenceTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: 120,
+		default: 300,
 		description:
-			'Longest time without any data from Dify (Dify sends a keep-alive every 10 s) before the node gives up on a streaming run',
+			'Longest time without an event from Dify before the node stops a streaming run. Keep-alive pings (every 10 s) do not count: a stream that only pings is stuck.',
 	},
 ];
 

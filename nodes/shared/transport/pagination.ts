@@ -83,3 +83,12 @@ export async function collectBeforeCursor(
 		firstId = data[0].id as string;
 	}
 }
+
+/** Reads Dify's list envelope defensively (some lists have no `has_more` or `total`). */
+export function asPage(body: IDataObject | undefined): Page {
+	return {
+		data: Array.isArray(body?.data) ? (body!.data as IDataObject[]) : [],
+		has_more: typeof body?.has_more === 'boolean' ? body.has_more : undefined,
+		total: typeof body?.total === 'number' ? body.total : undefined,
+	};
+}

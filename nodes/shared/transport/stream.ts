@@ -16,12 +16,12 @@ import {
 	type DifyRequest,
 	type DifyTarget,
 } from './request';
-import { parseSse } from './sse';
+import { parseSse, type SseFrame } from './sse';
 
 export type DifyEvent = IDataObject & { event: string };
 
-/** Above Dify's 10 s ping cadence with room for slow proxies (dify-service-api.md §3.1). */
-export const DEFAULT_SILENCE_TIMEOUT_MS = 120_000;
+/** Dify's own API gives up after 300 s without a frame from its worker (dify-service-api.md §3.1). */
+export const DEFAULT_SILENCE_TIMEOUT_MS = 300_000;
 /** Dify stops apps after 1200 s by default (APP_MAX_EXECUTION_TIME); leave room for queueing. */
 export const DEFAULT_TOTAL_TIMEOUT_MS = 1_800_000;
 
@@ -76,19 +76,20 @@ export class StreamTimeoutError extends Error {
 const TICK: unique symbol = Symbol('tick');
 
 /**
- * Yields the body's chunks and enforces two clocks: total run time, and silence (no bytes at all,
- * pings included). One timer runs at a time and is re-armed lazily, so thousands of chunks do not
- * create thousands of timers.
+ * Yields SSE frames and enforces two clocks: total run time, and silence — time without a data
+ * frame. Keep-alive pings do not count as progress: a stream that only pings is stuck (a known
+ * Dify/proxy failure), and Dify itself gives up after 300 s without worker frames. One timer runs
+ * at a time and is re-armed lazily, so thousands of events do not create thousands of timers.
  */
 async function* guard(
-	body: AsyncIterable<Uint8Array | string>,
+	frames: AsyncGenerator<SseFrame>,
+	body: unknown,
 	silenceMs: number,
 	totalMs: number,
 	signal: AbortSignal | undefined,
-): AsyncGenerator<Uint8Array | string> {
+): AsyncGenerator<SseFrame> {
 	const started = Date.now();
-	let lastByte = started;
-	const iterator = body[Symbol.asyncIterator]();
+	let lastProgress = started;
 	const stopTimers = new AbortController();
 	const arm = async (ms: number): Promise<typeof TICK> =>
 		await sleep(Math.max(1, ms), stopTimers.signal).then(
@@ -96,28 +97,30 @@ async function* guard(
 			() => TICK,
 		);
 	let timer = arm(Math.min(silenceMs, totalMs));
-	let pending: Promise<IteratorResult<Uint8Array | string>> | undefined;
+	let pending: Promise<IteratorResult<SseFrame>> | undefined;
 	try {
 		while (true) {
-			pending ??= iterator.next();
+			pending ??= frames.next();
 			const result = await Promise.race([pending, timer]);
 			if (result === TICK) {
 				const now = Date.now();
 				if (now - started >= totalMs) throw new StreamTimeoutError('total', totalMs);
-				if (now - lastByte >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
-				timer = arm(Math.min(silenceMs - (now - lastByte), totalMs - (now - started)));
+				if (now - lastProgress >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
+				timer = arm(Math.min(silenceMs - (now - lastProgress), totalMs - (now - started)));
 				continue;
 			}
 			pending = undefined;
 			if (result.done) return;
-			lastByte = Date.now();
 			if (signal?.aborted) throw new Error('The execution was cancelled');
+			if (result.value.data !== undefined) lastProgress = Date.now();
 			yield result.value;
 		}
 	} finally {
 		stopTimers.abort();
-		const destroy = (body as { destroy?: () => void }).destroy;
+		// Closing the socket ends the pending read and frees the connection.
+		const destroy = (body as { destroy?: () => void } | undefined)?.destroy;
 		if (typeof destroy === 'function') destroy.call(body);
+		void frames.return(undefined).catch(() => undefined);
 	}
 }
 
@@ -165,9 +168,9 @@ export async function* streamEvents(
 
 	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
 	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-	const chunks = guard(response.body as AsyncIterable<Uint8Array>, silenceMs, totalMs, req.abortSignal);
+	const frames = guard(parseSse(response.body as AsyncIterable<Uint8Array>), response.body, silenceMs, totalMs, req.abortSignal);
 	try {
-		for await (const frame of parseSse(chunks)) {
+		for await (const frame of frames) {
 			if (frame.data === undefined) continue; // `event: ping` and other data-less frames
 			const event = parseMaybeJson(frame.data) as DifyEvent | undefined;
 			if (!event || typeof event !== 'object' || typeof event.event !== 'string') continue;
@@ -198,7 +201,7 @@ export async function* streamEvents(
 				itemIndex: req.itemIndex,
 				description:
 					error.kind === 'silence'
-						? 'Dify sends a keep-alive ping every 10 s, so a silent connection means Dify or a proxy stopped answering. The task was asked to stop. Raise "Silence Timeout" in the options if your network is slow.'
+						? 'Dify sent no event (only keep-alive pings, or nothing) for that long, so the run is stuck or the connection is dead. The task was asked to stop. Raise "Silence Timeout" in the options if a step of your app legitimately takes longer.'
 						: 'The run took longer than the "Timeout" option allows. The task was asked to stop. Raise the timeout for long runs.',
 			});
 		}

@@ -1,6 +1,7 @@
 import type { INodeProperties } from 'n8n-workflow';
 
-const UUID = '^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$';
+// Empty is allowed: on Send it means "start a new conversation".
+const UUID = '^\\s*([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})?\\s*$';
 
 /** The conversation picker: the User's conversations from Dify, or an ID typed or mapped in. */
 export function conversationLocator(overrides: Partial<INodeProperties> & { required?: boolean } = {}): INodeProperties {

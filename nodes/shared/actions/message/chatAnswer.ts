@@ -166,7 +166,8 @@ export class ChatAnswer {
 		if (this.files !== undefined && this.files !== null) out.files = this.files as IDataObject[];
 		if (this.warnings.length) out.warnings = this.warnings;
 		if (this.paused) out.pause = pauseSummary(this.paused, this.forms);
-		if (options.includeThoughts) out.agent_thoughts = [...this.thoughts.values()].sort(byPosition);
+		const isAgent = this.sawAgentDeltas || this.thoughts.size > 0 || /agent/.test(String(this.fields.mode ?? ''));
+		if (options.includeThoughts && isAgent) out.agent_thoughts = [...this.thoughts.values()].sort(byPosition);
 		if (options.includeMessageFiles) out.message_files = this.messageFiles;
 		if (options.includeNodeTrace) out.node_trace = [...this.trace.values()];
 		return out;

@@ -7,6 +7,7 @@ import { streamEvents, type StreamState } from '../../transport/stream';
 import { getJsonObject, getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
 import { ChatStreamer, getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
 import { conversationLocator } from '../conversation/locator';
+import { filesField, filesFromField } from '../file/filesField';
 import { ChatAnswer } from './chatAnswer';
 
 function properties(node: DifyNodeSpec): INodeProperties[] {
@@ -79,6 +80,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 			description:
 				'Values for the app\'s input variables, keyed by variable name, e.g. {"language": "French"}. Dify checks them on every turn, so send required ones each time.',
 		},
+		filesField,
 		responseModeField,
 		{
 			displayName: 'Options',
@@ -115,6 +117,8 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 		auto_generate_name: options.autoGenerateName !== false,
 	};
 	if (ctx.node.family === 'chatflow' && options.workflowId?.trim()) body.workflow_id = options.workflowId.trim();
+	const files = await filesFromField.call(this, target, i, user);
+	if (files.length) body.files = files;
 
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/chat-messages', body, user, itemIndex: i };

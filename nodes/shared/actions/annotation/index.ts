@@ -1,0 +1,2 @@
+export { create, deleteAnnotation, getAll, update } from './crud';
+export { configureReply, getReplyStatus } from './reply';

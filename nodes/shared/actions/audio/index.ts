@@ -1,0 +1,2 @@
+export { speechToText } from './speechToText';
+export { textToSpeech } from './textToSpeech';

@@ -1,0 +1,2 @@
+export { create } from './create';
+export { getAll } from './getAll';

@@ -1,0 +1,135 @@
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+
+import type { DifyOperation, OperationContext } from '../../types';
+import { difyRequest } from '../../transport/request';
+import { streamEvents, type StreamState } from '../../transport/stream';
+import { getJsonObject, getUser, jsonItems, targetOf, userField } from '../common';
+import { fileMappings, splitList } from '../file/fileInputs';
+import { ChatStreamer, getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
+import { ChatAnswer } from './chatAnswer';
+
+const options: INodeProperties[] = [
+	{
+		displayName: 'Binary Files',
+		name: 'binaryFiles',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. data, image',
+		description:
+			'Input binary fields to upload and attach (comma-separated). The app\'s file upload (vision) feature must be on, else Dify ignores them.',
+	},
+	{
+		displayName: 'File URLs',
+		name: 'fileUrls',
+		type: 'string',
+		default: '',
+		placeholder: 'e.g. https://example.com/photo.png',
+		description: 'Public file URLs to attach (comma- or newline-separated), fetched by the Dify server',
+	},
+	{
+		displayName: 'Include Message Files',
+		name: 'includeMessageFiles',
+		type: 'boolean',
+		default: false,
+		description: 'Whether to output the files the model produced while answering (e.g. images) as message_files',
+	},
+	{
+		displayName: 'Query (Legacy Apps)',
+		name: 'query',
+		type: 'string',
+		typeOptions: { rows: 2 },
+		default: '',
+		description:
+			'The separate "query" text of text generators made before Dify moved it into the input form. Current apps take their text through Inputs (JSON), e.g. {"query": "…"}.',
+	},
+	...streamOptionFields,
+];
+
+const properties: INodeProperties[] = [
+	{
+		displayName: 'Inputs (JSON)',
+		name: 'inputs',
+		type: 'json',
+		default: '{}',
+		description:
+			'Values for the app\'s input variables, keyed by variable name, e.g. {"query": "Write a haiku about the sea"}. Dify does not fill defaults for text generators: send every value the prompt uses.',
+	},
+	userField,
+	responseModeField,
+	{
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	},
+];
+
+interface CompletionOptions extends IDataObject {
+	binaryFiles?: string;
+	fileUrls?: string;
+	includeMessageFiles?: boolean;
+	query?: string;
+}
+
+async function execute(this: IExecuteFunctions, ctx: OperationContext) {
+	const i = ctx.itemIndex;
+	const target = targetOf(ctx.node);
+	const user = getUser.call(this, i);
+	const options = this.getNodeParameter('options', i, {}) as CompletionOptions;
+	const responseMode = this.getNodeParameter('responseMode', i, 'streaming') as 'streaming' | 'blocking';
+	const body: IDataObject = {
+		inputs: getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)'),
+		user,
+		response_mode: responseMode,
+	};
+	if (options.query) body.query = options.query;
+	const files = await fileMappings.call(this, target, i, user, splitList(options.binaryFiles), splitList(options.fileUrls));
+	if (files.length) body.files = files;
+
+	const answer = new ChatAnswer();
+	const req = { method: 'POST' as const, path: '/completion-messages', body, user, itemIndex: i };
+	const settings = getStreamSettings.call(this, i);
+	if (responseMode === 'blocking') {
+		answer.addBlocking(await difyRequest.call(this, target, { ...req, timeoutMs: settings.totalTimeoutMs }));
+	} else {
+		const chat = new ChatStreamer(this, i, settings.streamToChat);
+		const state: StreamState = { seen: new Set() };
+		try {
+			for await (const event of streamEvents.call(
+				this,
+				target,
+				{ ...req, abortSignal: this.getExecutionCancelSignal?.() },
+				{
+					family: 'completion',
+					totalTimeoutMs: settings.totalTimeoutMs,
+					silenceTimeoutMs: settings.silenceTimeoutMs,
+					stopRequest: (taskId) => ({ method: 'POST', path: `/completion-messages/${encodeURIComponent(taskId)}/stop`, body: { user }, user }),
+				},
+				state,
+			)) {
+				await chat.text(answer.add(event));
+			}
+		} catch (error) {
+			await chat.fail((error as Error).message);
+			throw error;
+		}
+		if (state.blockingBody) answer.addBlocking(state.blockingBody);
+		await chat.end();
+	}
+	const json = answer.result({ includeThoughts: false, includeMessageFiles: options.includeMessageFiles === true, includeNodeTrace: false });
+	// Text generators have no conversations (§2.2).
+	delete json.conversation_id;
+	delete json.status;
+	return jsonItems(json);
+}
+
+export const sendCompletion: DifyOperation = {
+	value: 'send',
+	name: 'Send',
+	action: 'Generate text with a Dify text generator app',
+	description: 'Send inputs to a text generator app and get the complete text (streamed from Dify)',
+	properties,
+	execute,
+};

@@ -1,0 +1,115 @@
+import type { IDataObject } from 'n8n-workflow';
+
+import type { DifyOperation } from '../../types';
+import { asPage, collectPages } from '../../transport/pagination';
+import { difyRequest } from '../../transport/request';
+import { jsonItems, targetOf } from '../common';
+import { getTake, returnAllFields } from '../listFields';
+
+/** Dify caps `limit` at 100 on this list (§2.6). */
+const MAX_PAGE_SIZE = 100;
+
+interface LogFilters {
+	keyword?: string;
+	status?: string;
+	createdAfter?: string;
+	createdBefore?: string;
+	endUserSessionId?: string;
+	account?: string;
+}
+
+/** n8n date fields give "2026-06-01T10:00:00" (or with a zone); Dify parses ISO-8601. */
+function isoDate(value: string | undefined): string | undefined {
+	const text = String(value ?? '').trim();
+	if (!text) return undefined;
+	const parsed = new Date(text);
+	return Number.isNaN(parsed.getTime()) ? text : parsed.toISOString();
+}
+
+export const getLogs: DifyOperation = {
+	value: 'getLogs',
+	name: 'Get Logs',
+	action: 'Get many workflow run logs',
+	description: 'List the runs of the workflow, newest first, with filters',
+	properties: [
+		...returnAllFields(),
+		{
+			displayName: 'Filters',
+			name: 'filters',
+			type: 'collection',
+			placeholder: 'Add Filter',
+			default: {},
+			options: [
+				{
+					displayName: 'Created After',
+					name: 'createdAfter',
+					type: 'dateTime',
+					default: '',
+					description: 'Only runs created at or after this time',
+				},
+				{
+					displayName: 'Created Before',
+					name: 'createdBefore',
+					type: 'dateTime',
+					default: '',
+					description: 'Only runs created at or before this time',
+				},
+				{
+					displayName: 'Created by Account (Email)',
+					name: 'account',
+					type: 'string',
+					placeholder: 'e.g. name@email.com',
+					default: '',
+					description: 'Only runs started in Dify by this workspace account (its email); Dify fails when no account has it',
+				},
+				{
+					displayName: 'End User Session ID',
+					name: 'endUserSessionId',
+					type: 'string',
+					default: '',
+					description: 'Only runs started through the API by this end user: the User value of the runs',
+				},
+				{
+					displayName: 'Keyword',
+					name: 'keyword',
+					type: 'string',
+					default: '',
+					description: 'Matches the run\'s inputs and outputs, the end user, or an exact run ID. Dify uses the first 30 characters.',
+				},
+				{
+					displayName: 'Status',
+					name: 'status',
+					type: 'options',
+					options: [
+						{ name: 'Any', value: '' },
+						{ name: 'Failed', value: 'failed' },
+						{ name: 'Stopped', value: 'stopped' },
+						{ name: 'Succeeded', value: 'succeeded' },
+					],
+					default: '',
+				},
+			],
+		},
+	],
+	async execute(ctx) {
+		const i = ctx.itemIndex;
+		const target = targetOf(ctx.node);
+		const filters = this.getNodeParameter('filters', i, {}) as LogFilters;
+		const qs: IDataObject = {};
+		if (filters.keyword?.trim()) qs.keyword = filters.keyword.trim();
+		if (filters.status) qs.status = filters.status;
+		const after = isoDate(filters.createdAfter);
+		const before = isoDate(filters.createdBefore);
+		if (after) qs.created_at__after = after;
+		if (before) qs.created_at__before = before;
+		if (filters.endUserSessionId?.trim()) qs.created_by_end_user_session_id = filters.endUserSessionId.trim();
+		if (filters.account?.trim()) qs.created_by_account = filters.account.trim();
+		const logs = await collectPages(
+			async (page, limit) =>
+				asPage(await difyRequest.call(this, target, { method: 'GET', path: '/workflows/logs', qs: { ...qs, page, limit }, itemIndex: i })),
+			getTake.call(this, i),
+			MAX_PAGE_SIZE,
+		);
+		return jsonItems(logs);
+	},
+};
