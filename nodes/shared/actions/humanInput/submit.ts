@@ -36,7 +36,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 			required: true,
 			placeholder: 'e.g. approve',
 			description:
-				'ID of the button to press: one of the form\'s actions (pause.forms[].actions[].id in the paused output, or user_actions[].id from Get)',
+				'The button to press, by its ID: one of the form\'s actions (pause.forms[0].actions in the paused output, or user_actions from Get)',
 		},
 		{
 			displayName: 'Inputs (JSON)',
@@ -66,7 +66,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 			required: true,
 			displayOptions: { show: { waitForRun: [true] } },
 			placeholder: 'e.g. fdb2ae5c-1f7e-4b0e-9a5c-2b8f0d8c6a11',
-			description: 'The workflow_run_id of the paused run, e.g. {{ $json.workflow_run_id }} from the paused output',
+			description: 'The workflow_run_id of the paused run, as the paused output has it',
 		},
 		{
 			displayName: 'Options',
