@@ -1,0 +1,3 @@
+import type { Router } from './http';
+
+export function registerAudioRoutes(_router: Router): void {}

@@ -1,0 +1,26 @@
+import { startDifyServer } from './index';
+
+/** Standalone sandbox: `npx ts-node test/dify-server/cli.ts --port 8787 --host 127.0.0.1`. */
+function arg(name: string): string | undefined {
+	const i = process.argv.indexOf(`--${name}`);
+	if (i >= 0) return process.argv[i + 1];
+	const inline = process.argv.find((a) => a.startsWith(`--${name}=`));
+	return inline?.slice(name.length + 3);
+}
+
+async function main(): Promise<void> {
+	const port = Number(arg('port') ?? 8787);
+	const host = arg('host') ?? '127.0.0.1';
+	const server = await startDifyServer({ port, host });
+	process.stdout.write(`${JSON.stringify({ url: server.url, apiBase: server.apiBase, keys: server.keys })}\n`);
+	const shutdown = () => {
+		void server.close().then(() => process.exit(0));
+	};
+	process.once('SIGINT', shutdown);
+	process.once('SIGTERM', shutdown);
+}
+
+main().catch((err: unknown) => {
+	process.stderr.write(`${err instanceof Error ? err.message : String(err)}\n`);
+	process.exit(1);
+});

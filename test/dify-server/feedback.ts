@@ -1,0 +1,3 @@
+import type { Router } from './http';
+
+export function registerFeedbackRoutes(_router: Router): void {}

@@ -1,0 +1,3 @@
+import type { Router } from './http';
+
+export function registerMessageRoutes(_router: Router): void {}

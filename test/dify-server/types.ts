@@ -1,0 +1,145 @@
+import type { IncomingHttpHeaders } from 'node:http';
+
+export type AppMode = 'chat' | 'agent-chat' | 'agent' | 'advanced-chat' | 'completion' | 'workflow';
+
+/** Dify's app-level features; when one is off the matching endpoint fails the way Dify does. */
+export interface AppFeatures {
+	suggestedQuestions: boolean;
+	tts: boolean;
+	/** `tts_message` frames in streams only happen when TTS auto-play is configured. */
+	ttsAutoPlay: boolean;
+	stt: boolean;
+	fileUpload: boolean;
+	citations: boolean;
+	annotationReply: boolean;
+}
+
+/** One `user_input_form` item: `{ "<type>": definition }`, as `/parameters` returns it. */
+export type UserInputFormItem = Record<string, UserInputDefinition>;
+
+export interface UserInputDefinition {
+	type?: string;
+	label: string;
+	variable: string;
+	required: boolean;
+	max_length?: number | null;
+	default?: unknown;
+	options?: string[];
+	hide?: boolean;
+	hint?: string;
+	placeholder?: string;
+	allowed_file_types?: string[];
+	allowed_file_extensions?: string[];
+	allowed_file_upload_methods?: string[];
+}
+
+export interface ConversationVariableSpec {
+	name: string;
+	value_type: 'string' | 'number' | 'object' | 'boolean' | 'array[string]';
+	value: unknown;
+	description: string;
+}
+
+export interface AppSpec {
+	id: string;
+	key: string;
+	mode: AppMode;
+	name: string;
+	description: string | null;
+	tags: string[];
+	authorName: string | null;
+	features: AppFeatures;
+	userInputForm: UserInputFormItem[];
+	openingStatement: string | null;
+	suggestedQuestions: string[];
+	/** Chatflow frame order of servers before 1.13.1: workflow_finished before message_end. */
+	legacyOrder: boolean;
+	/** Published workflow version ids (workflow / advanced-chat); the first one is the latest. */
+	publishedWorkflowIds: string[];
+	draftWorkflowId: string;
+	conversationVariables: ConversationVariableSpec[];
+	/** File-upload feature settings advertised in /parameters and enforced on `files`. */
+	fileUploadNumberLimit: number;
+}
+
+export interface UploadLimits {
+	imageBytes: number;
+	videoBytes: number;
+	audioBytes: number;
+	fileBytes: number;
+	/** /audio-to-text ceiling (Dify: 30 MB). */
+	audioToTextBytes: number;
+}
+
+export interface StartOptions {
+	port?: number;
+	host?: string;
+	/** Keep-alive cadence of `event: ping` frames while a stream is idle. Dify: ~10 s. */
+	pingIntervalMs?: number;
+	uploadLimits?: Partial<UploadLimits>;
+	/** Delay between streamed deltas of a normal run; 0 keeps tests fast (a macrotask still separates frames). */
+	frameDelayMs?: number;
+}
+
+export interface RecordedMultipartFile {
+	name: string;
+	filename: string;
+	contentType: string;
+	size: number;
+	sha256: string;
+}
+
+export interface RecordedRequest {
+	method: string;
+	/** Path without the `/v1` prefix and without the query string. */
+	path: string;
+	query: Record<string, string | string[]>;
+	headers: IncomingHttpHeaders;
+	json?: unknown;
+	multipart?: { fields: Record<string, string>; files: RecordedMultipartFile[] };
+	rawBodyLength: number;
+}
+
+export interface MisbehaveRule {
+	method?: string;
+	path: string | RegExp;
+	times?: number;
+	splitAt?: number[];
+	delayMs?: number;
+	stallWithPingsAfterFrames?: number;
+	pingEveryMs?: number;
+	stallSilentAfterFrames?: number;
+	dropAfterFrames?: number;
+	endAfterFrames?: number;
+	html502?: boolean;
+	status429RetryAfter?: number;
+	errorFrameAfterFrames?: { after: number; code?: string; message: string; status?: number };
+	jsonError?: { status: number; code: string; message: string };
+}
+
+export interface DifyServerKeys {
+	chat: string;
+	agentChat: string;
+	agent: string;
+	advancedChat: string;
+	completion: string;
+	workflow: string;
+	knowledge: string;
+	chatFeaturesOff: string;
+}
+
+export type AppSpecInput = Partial<Omit<AppSpec, 'features'>> & {
+	mode: AppMode;
+	features?: Partial<AppFeatures>;
+};
+
+export interface DifyServer {
+	url: string;
+	apiBase: string;
+	keys: DifyServerKeys;
+	requests: RecordedRequest[];
+	misbehave(rule: MisbehaveRule): void;
+	reset(): void;
+	close(): Promise<void>;
+	createApp(spec: AppSpecInput): string;
+}
