@@ -26,6 +26,8 @@ import {
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
+import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
+import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
@@ -50,9 +52,42 @@ class StartNode implements INodeType {
 	}
 }
 
+/** Sends a credential's `test.request` (already resolved) through n8n's authenticated request helper, as n8n's credential tester does. */
+class CredentialProbeNode implements INodeType {
+	description = {
+		displayName: 'Credential Probe',
+		name: 'credentialProbe',
+		group: ['transform'],
+		version: 1,
+		description: 'Runs a credential test request',
+		defaults: { name: 'Probe' },
+		credentials: [
+			{ name: 'difyApi', required: false },
+			{ name: 'difyKnowledgeApi', required: false },
+		],
+		inputs: ['main'],
+		outputs: ['main'],
+		properties: [],
+	} as unknown as INodeType['description'];
+
+	async execute(this: import('n8n-workflow').IExecuteFunctions) {
+		const { credentialType, request } = this.getInputData()[0].json as unknown as { credentialType: string; request: IHttpRequestOptions };
+		const response = (await this.helpers.httpRequestWithAuthentication.call(this, credentialType, {
+			...request,
+			json: true,
+			returnFullResponse: true,
+			ignoreHttpStatusErrors: true,
+		})) as { statusCode: number; body: IDataObject };
+		return [[{ json: { statusCode: response.statusCode, body: response.body } }]];
+	}
+}
+
 const NODE_TYPES: Record<string, INodeType> = {
 	'test.start': new StartNode(),
+	'test.credentialProbe': new CredentialProbeNode(),
 	'dify.difyChatbot': new DifyChatbot(),
+	'dify.difyCompletion': new DifyCompletion(),
+	'dify.difyWorkflow': new DifyWorkflow(),
 };
 
 /** Lets a test register more node classes (one per app node) without touching the harness. */
@@ -155,6 +190,7 @@ export interface RunOptions {
 	items?: INodeExecutionData[];
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
+	credentialType?: string;
 	/** Simulates a workflow started by a Chat Trigger in streaming mode: chunks are collected. */
 	streaming?: boolean;
 }
@@ -170,7 +206,7 @@ let counter = 0;
 
 export async function runNode(options: RunOptions): Promise<RunResult> {
 	const type = options.type ?? 'dify.difyChatbot';
-	const credentialType = type === 'dify.difyKnowledge' ? 'difyKnowledgeApi' : 'difyApi';
+	const credentialType = options.credentialType ?? (type === 'dify.difyKnowledge' ? 'difyKnowledgeApi' : 'difyApi');
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Dify',
@@ -250,4 +286,29 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		error: (run.data.resultData.error ?? task?.error) as RunResult['error'],
 		chunks,
 	};
+}
+
+/**
+ * n8n's credential test: the credential's `test.request` with `$credentials` expressions resolved,
+ * sent with the credential's authentication. Returns the HTTP status Dify answered (2xx = success).
+ */
+export async function runCredentialTest(
+	credentialType: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<{ statusCode: number; body: IDataObject }> {
+	const type = CREDENTIAL_TYPES[credentialType];
+	const test = type.test as { request: IHttpRequestOptions & IDataObject };
+	const probe: INode = { id: 'probe', name: 'Probe', type: 'test.credentialProbe', typeVersion: 1, position: [0, 0], parameters: {} };
+	const workflow = new Workflow({ id: 'cred', name: 'cred', nodes: [probe], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
+	const request: IDataObject = {};
+	for (const [key, value] of Object.entries(test.request)) request[key] = resolveCredentialExpression(workflow, probe, value, data) as IDataObject[string];
+	const result = await runNode({
+		type: 'test.credentialProbe',
+		parameters: {},
+		items: [{ json: { credentialType, request } }],
+		credentials: { [credentialType]: data },
+		credentialType,
+	});
+	if (result.error) throw new Error(result.error.message);
+	return result.items[0].json as { statusCode: number; body: IDataObject };
 }

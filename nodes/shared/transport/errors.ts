@@ -132,7 +132,7 @@ const NETWORK_CODES: Record<string, string> = {
 	UNABLE_TO_VERIFY_LEAF_SIGNATURE: 'its TLS certificate cannot be verified',
 };
 
-function findErrorCode(error: unknown): string | undefined {
+export function findErrorCode(error: unknown): string | undefined {
 	let current: unknown = error;
 	for (let depth = 0; depth < 6 && current && typeof current === 'object'; depth++) {
 		const candidate = (current as IDataObject).code;
@@ -147,7 +147,8 @@ export function networkError(node: INode, error: unknown, req: FailedRequest): N
 	const code = findErrorCode(error);
 	const what = (code && NETWORK_CODES[code]) ?? (code ? `error ${code}` : (error as Error)?.message ?? 'unknown error');
 	const message = redact(`Cannot reach Dify at ${req.baseUrl}: ${what}`, req.secret);
-	return new NodeApiError(node, { code: code ?? 'network_error', message } as JsonObject, {
+	// No `code`-like key: n8n would swap our message for its generic text for ECONNREFUSED and friends.
+	return new NodeApiError(node, { message, network_failure: code ?? 'unknown' } as JsonObject, {
 		message,
 		description: `Request: ${req.method} ${req.path}. Check the Base URL of the Dify credential and that this n8n instance can reach it.`,
 		itemIndex: req.itemIndex,

@@ -11,6 +11,7 @@ import type { DifyCredentialType } from '../types';
 import { normaliseBaseUrl } from './baseUrl';
 import {
 	difyApiError,
+	findErrorCode,
 	isWrongAppTypeCode,
 	networkError,
 	notDifyResponseError,
@@ -68,6 +69,8 @@ export function headerValue(headers: RawResponse['headers'], name: string): stri
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
 const MAX_RETRIES = 2;
+/** Worth a second try; a refused connection or an unknown host will not heal in a second. */
+const TRANSIENT_NETWORK = new Set(['ECONNRESET', 'ETIMEDOUT', 'EAI_AGAIN', 'EPIPE', 'ECONNABORTED']);
 
 /**
  * The one place that sends a request to Dify. Errors are answered by Dify as JSON envelopes, so we
@@ -111,7 +114,7 @@ export async function sendRaw(
 				options,
 			)) as RawResponse;
 		} catch (error) {
-			if (attempt < retries && !req.abortSignal?.aborted) {
+			if (attempt < retries && !req.abortSignal?.aborted && TRANSIENT_NETWORK.has(findErrorCode(error) ?? '')) {
 				await sleep(500 * 2 ** attempt);
 				continue;
 			}

@@ -1,0 +1,55 @@
+import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
+
+import { startDifyServer, type DifyServer, type StartOptions } from '../dify-server';
+import { runNode, type RunOptions, type RunResult } from '../harness/n8n';
+
+/** Starts one Dify test server for a test file and resets its state between tests. */
+export function useDifyServer(options: StartOptions = {}): () => DifyServer {
+	let server: DifyServer | undefined;
+	beforeAll(async () => {
+		server = await startDifyServer({ pingIntervalMs: 20, ...options });
+	});
+	afterEach(() => server?.reset());
+	afterAll(async () => await server?.close());
+	return () => {
+		if (!server) throw new Error('server not started');
+		return server;
+	};
+}
+
+export const rl = (value: string) => ({ __rl: true, mode: 'id', value });
+
+export interface NodeCall extends Partial<RunOptions> {
+	key: string;
+	parameters: IDataObject;
+	baseUrl?: string;
+	items?: INodeExecutionData[];
+}
+
+/** Runs a Dify node (Chatbot unless `type` says otherwise) against the server with an app key. */
+export async function callNode(server: DifyServer, call: NodeCall): Promise<RunResult> {
+	return await runNode({
+		...call,
+		type: call.type ?? 'dify.difyChatbot',
+		credentials: { difyApi: { baseUrl: call.baseUrl ?? server.apiBase, apiKey: call.key } },
+	});
+}
+
+export function sendParams(query: string, extra: IDataObject = {}): IDataObject {
+	return {
+		resource: 'message',
+		operation: 'send',
+		query,
+		user: 'tester',
+		conversationId: rl(''),
+		inputs: '{}',
+		responseMode: 'streaming',
+		...extra,
+	};
+}
+
+/** Asserts the run failed and returns the error, for readable expectations. */
+export function failure(result: RunResult): NonNullable<RunResult['error']> {
+	if (!result.error) throw new Error(`expected a failure, got ${JSON.stringify(result.items)}`);
+	return result.error;
+}
