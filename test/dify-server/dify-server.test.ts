@@ -625,3 +625,238 @@ describe('misbehaviour rules', () => {
 		expect(res.ending).toBe('aborted');
 	});
 });
+
+describe('history, conversations, feedback, suggestions', () => {
+	async function conversationWith(n: number, key = server.keys.chat) {
+		let conversationId = '';
+		const ids: string[] = [];
+		for (let i = 1; i <= n; i++) {
+			const b = body(await api('/chat-messages', { key, json: chat(`message ${i}`, conversationId ? { conversation_id: conversationId } : {}) }));
+			conversationId = b.conversation_id;
+			ids.push(b.message_id);
+		}
+		return { conversationId, ids };
+	}
+
+	test('GET /messages: newest page before first_id, oldest → newest; partitioned by user', async () => {
+		const { conversationId, ids } = await conversationWith(5);
+		const page1 = body(await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'alice', limit: 2 } }));
+		expect(page1.data.map((m: any) => m.id)).toEqual(ids.slice(3));
+		expect(page1.has_more).toBe(true);
+		const page2 = body(await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'alice', limit: 2, first_id: ids[3] } }));
+		expect(page2.data.map((m: any) => m.id)).toEqual(ids.slice(1, 3));
+		const last = body(await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'alice', limit: 2, first_id: ids[1] } }));
+		expect(last).toMatchObject({ has_more: false });
+		const foreign = await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'bob' } });
+		expect(body(foreign)).toMatchObject({ code: 'not_found', message: 'Conversation Not Exists.' });
+		const tooMany = await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'alice', limit: 101 } });
+		expect(body(tooMany).code).toBe('invalid_param');
+		const badCursor = await api('/messages', { key: server.keys.chat, query: { conversation_id: conversationId, user: 'alice', first_id: '00000000-0000-4000-8000-000000000000' } });
+		expect(body(badCursor).message).toBe('First Message Not Exists.');
+		const empty = body(await api('/messages', { key: server.keys.chat, query: { conversation_id: '', user: 'alice' } }));
+		expect(empty.data).toEqual([]);
+		const wrongMode = await api('/messages', { key: server.keys.completion, query: { conversation_id: '', user: 'alice' } });
+		expect(body(wrongMode).code).toBe('not_chat_app');
+	});
+
+	test('GET /conversations with last_id, sort_by; rename; delete 204', async () => {
+		const a = (await conversationWith(1)).conversationId;
+		const b = (await conversationWith(1)).conversationId;
+		const list = body(await api('/conversations', { key: server.keys.chat, query: { user: 'alice', limit: 1 } }));
+		expect(list).toMatchObject({ limit: 1, has_more: true });
+		expect(list.data[0].id).toBe(b);
+		const next = body(await api('/conversations', { key: server.keys.chat, query: { user: 'alice', limit: 1, last_id: b } }));
+		expect(next.data[0].id).toBe(a);
+		expect(next.has_more).toBe(false);
+		const asc = body(await api('/conversations', { key: server.keys.chat, query: { user: 'alice', sort_by: 'created_at' } }));
+		expect(asc.data.map((c: any) => c.id)).toEqual([a, b]);
+		const badCursor = await api('/conversations', { key: server.keys.chat, query: { user: 'alice', last_id: '00000000-0000-4000-8000-000000000000' } });
+		expect(body(badCursor).message).toBe('Last Conversation Not Exists.');
+		const renamed = body(await api(`/conversations/${a}/name`, { key: server.keys.chat, json: { name: 'Renamed', user: 'alice' } }));
+		expect(renamed.name).toBe('Renamed');
+		const auto = body(await api(`/conversations/${a}/name`, { key: server.keys.chat, json: { auto_generate: true, user: 'alice' } }));
+		expect(auto.name).toBe('Chat about message 1');
+		const noName = await api(`/conversations/${a}/name`, { key: server.keys.chat, json: { user: 'alice' } });
+		expect(body(noName).message).toBe('name is required when auto_generate is false');
+		const noBody = await api(`/conversations/${a}`, { key: server.keys.chat, method: 'DELETE' });
+		expect(noBody.status).toBe(415);
+		const del = await api(`/conversations/${a}`, { key: server.keys.chat, method: 'DELETE', json: { user: 'alice' } });
+		expect(del.status).toBe(204);
+		const again = await api(`/conversations/${a}`, { key: server.keys.chat, method: 'DELETE', json: { user: 'alice' } });
+		expect(body(again).message).toBe('Conversation Not Exists.');
+	});
+
+	test('chatflow conversation variables: list (Python str values), filter, update with type check', async () => {
+		const first = body(await api('/chat-messages', { key: server.keys.advancedChat, json: chat('vars') }));
+		const path = `/conversations/${first.conversation_id}/variables`;
+		const vars = body(await api(path, { key: server.keys.advancedChat, query: { user: 'alice' } }));
+		const byName = Object.fromEntries(vars.data.map((v: any) => [v.name, v]));
+		expect(byName.prefs.value).toBe("{'lang': 'en', 'verbose': False}");
+		expect(byName.count.value).toBe('1');
+		const filtered = body(await api(path, { key: server.keys.advancedChat, query: { user: 'alice', variable_name: 'TOP' } }));
+		expect(filtered.data.map((v: any) => v.name)).toEqual(['topic']);
+		const updated = body(await api(`${path}/${byName.topic.id}`, { key: server.keys.advancedChat, method: 'PUT', json: { value: 'cats', user: 'alice' } }));
+		expect(updated.value).toBe('cats');
+		const mismatch = await api(`${path}/${byName.count.id}`, { key: server.keys.advancedChat, method: 'PUT', json: { value: 'x', user: 'alice' } });
+		expect(body(mismatch)).toMatchObject({ code: 'bad_request', message: "Type mismatch: variable 'count' expects number, but got str" });
+		const agentVars = await api(path, { key: server.keys.agent, query: { user: 'alice' } });
+		expect(body(agentVars).code).toBe('not_chat_app');
+	});
+
+	test('feedback and app feedback list; suggested questions and their feature gate', async () => {
+		const { ids } = await conversationWith(1);
+		const like = await api(`/messages/${ids[0]}/feedbacks`, { key: server.keys.chat, json: { rating: 'like', content: 'nice', user: 'alice' } });
+		expect(body(like)).toEqual({ result: 'success' });
+		const foreign = await api(`/messages/${ids[0]}/feedbacks`, { key: server.keys.chat, json: { rating: 'like', user: 'bob' } });
+		expect(body(foreign).message).toBe('Message Not Exists.');
+		const list = body(await api('/app/feedbacks', { key: server.keys.chat }));
+		expect(Object.keys(list)).toEqual(['data']);
+		expect(list.data[0]).toMatchObject({ rating: 'like', content: 'nice', message_id: ids[0] });
+		expect(new Date(list.data[0].created_at).toISOString()).toBe(list.data[0].created_at);
+		const revoke = await api(`/messages/${ids[0]}/feedbacks`, { key: server.keys.chat, json: { rating: null, user: 'alice' } });
+		expect(body(revoke)).toEqual({ result: 'success' });
+		const revokeAgain = await api(`/messages/${ids[0]}/feedbacks`, { key: server.keys.chat, json: { rating: null, user: 'alice' } });
+		expect(body(revokeAgain).message).toBe('rating cannot be None when feedback not exists');
+		expect((await api('/app/feedbacks', { key: server.keys.chat, query: { limit: 101 } })).status).toBe(200);
+		expect((await api('/app/feedbacks', { key: server.keys.chat, query: { limit: 102 } })).status).toBe(400);
+		const suggested = body(await api(`/messages/${ids[0]}/suggested`, { key: server.keys.chat, query: { user: 'alice' } }));
+		expect(suggested).toMatchObject({ result: 'success', data: expect.any(Array) });
+		const off = (await conversationWith(1, server.keys.chatFeaturesOff)).ids[0];
+		const disabled = await api(`/messages/${off}/suggested`, { key: server.keys.chatFeaturesOff, query: { user: 'alice' } });
+		expect(body(disabled)).toEqual({ code: 'bad_request', message: 'Suggested Questions Is Disabled.', status: 400 });
+		const noUser = await api(`/messages/${ids[0]}/suggested`, { key: server.keys.chat });
+		expect(body(noUser).message).toBe('Arg user must be provided.');
+	});
+
+	test('GET /end-users/{id}', async () => {
+		const mp = multipartBody([{ name: 'user', value: 'eve' }, { name: 'file', filename: 'a.txt', contentType: 'text/plain', content: 'a' }]);
+		const up = body(await api('/files/upload', { key: server.keys.chat, body: mp.body, headers: { 'Content-Type': mp.contentType } }));
+		const user = body(await api(`/end-users/${up.created_by}`, { key: server.keys.chat }));
+		expect(user).toMatchObject({ id: up.created_by, session_id: 'eve', type: 'service-api', is_anonymous: false });
+		const other = await api(`/end-users/${up.created_by}`, { key: server.keys.completion });
+		expect(body(other).code).toBe('end_user_not_found');
+	});
+});
+
+describe('annotations', () => {
+	test('CRUD, capped page with echoed limit, reply job, annotation answers chat', async () => {
+		const created = await api('/apps/annotations', { key: server.keys.chat, json: { question: 'What is Dify?', answer: 'An LLM app platform.' } });
+		expect(created.status).toBe(201);
+		const id = body(created).id;
+		const updated = body(await api(`/apps/annotations/${id}`, { key: server.keys.chat, method: 'PUT', json: { question: 'What is Dify?', answer: 'A platform.' } }));
+		expect(updated.answer).toBe('A platform.');
+		for (let i = 0; i < 3; i++) await api('/apps/annotations', { key: server.keys.chat, json: { question: `q${i}`, answer: `a${i}` } });
+		const page = body(await api('/apps/annotations', { key: server.keys.chat, query: { limit: 2, keyword: 'Q' } }));
+		expect(page).toMatchObject({ limit: 2, total: 3, page: 1, has_more: true });
+		const capped = body(await api('/apps/annotations', { key: server.keys.chat, query: { limit: 500 } }));
+		expect(capped).toMatchObject({ limit: 500, total: 4, has_more: false });
+		const job = body(await api('/apps/annotation-reply/enable', {
+			key: server.keys.chat,
+			json: { score_threshold: 0.9, embedding_provider_name: 'openai', embedding_model_name: 'text-embedding-3-small' },
+		}));
+		expect(job.job_status).toBe('waiting');
+		const poll = () => api(`/apps/annotation-reply/enable/status/${job.job_id}`, { key: server.keys.chat });
+		expect(body(await poll()).job_status).toBe('waiting');
+		expect(body(await poll())).toEqual({ job_id: job.job_id, job_status: 'completed', error_msg: '' });
+		const unknown = await api(`/apps/annotation-reply/enable/status/00000000-0000-4000-8000-000000000000`, { key: server.keys.chat });
+		expect(body(unknown).message).toBe('The job does not exist.');
+		const answer = body(await api('/chat-messages', { key: server.keys.chat, json: chat('what is dify?') }));
+		expect(answer.answer).toBe('A platform.');
+		expect(answer.metadata.annotation_reply).toMatchObject({ id, account: { name: expect.any(String) } });
+		const del = await api(`/apps/annotations/${id}`, { key: server.keys.chat, method: 'DELETE' });
+		expect(del.status).toBe(204);
+		expect((await api(`/apps/annotations/${id}`, { key: server.keys.chat, method: 'DELETE' })).status).toBe(404);
+	});
+});
+
+describe('audio', () => {
+	test('text → speech → text round trip; message_id wins; unknown message_id is JSON null', async () => {
+		const speech = await api('/text-to-audio', { key: server.keys.chat, json: { text: 'héllo speech', user: 'alice' } });
+		expect(speech.headers['content-type']).toBe('audio/mpeg');
+		expect(speech.chunks.length).toBeGreaterThan(1);
+		const mp = multipartBody([{ name: 'file', filename: 'speech.mp3', contentType: 'audio/mp3', content: speech.body }]);
+		const text = body(await api('/audio-to-text', { key: server.keys.chat, body: mp.body, headers: { 'Content-Type': mp.contentType } }));
+		expect(text).toEqual({ text: 'héllo speech' });
+		const msg = body(await api('/chat-messages', { key: server.keys.chat, json: chat('speak') }));
+		const fromMessage = await api('/text-to-audio', { key: server.keys.chat, json: { message_id: msg.message_id, text: 'ignored', user: 'alice' } });
+		const mp2 = multipartBody([{ name: 'file', filename: 's.mp3', contentType: 'audio/mp3', content: fromMessage.body }]);
+		expect(body(await api('/audio-to-text', { key: server.keys.chat, body: mp2.body, headers: { 'Content-Type': mp2.contentType } })).text).toBe('Echo: speak');
+		const unknown = await call(server.apiBase, '/text-to-audio', { key: server.keys.chat, json: { message_id: '00000000-0000-4000-8000-000000000000', user: 'alice' } });
+		expect(unknown.status).toBe(200);
+		expect(unknown.text).toBe('null');
+	});
+
+	test('errors: wrong audio type 415, disabled features, no file', async () => {
+		const mp = multipartBody([{ name: 'file', filename: 'a.mp3', contentType: 'audio/mpeg', content: 'abc' }]);
+		const wrongType = await api('/audio-to-text', { key: server.keys.chat, body: mp.body, headers: { 'Content-Type': mp.contentType } });
+		expect(body(wrongType)).toMatchObject({ code: 'unsupported_audio_type', status: 415 });
+		const plain = multipartBody([{ name: 'file', filename: 'a.wav', contentType: 'audio/wav', content: 'abcd' }]);
+		expect(body(await api('/audio-to-text', { key: server.keys.chat, body: plain.body, headers: { 'Content-Type': plain.contentType } })).text).toBe('transcribed 4 bytes');
+		const stt = await api('/audio-to-text', { key: server.keys.chatFeaturesOff, body: plain.body, headers: { 'Content-Type': plain.contentType } });
+		expect(body(stt)).toMatchObject({ code: 'invalid_param', message: 'Speech to text is not enabled' });
+		const tts = await api('/text-to-audio', { key: server.keys.chatFeaturesOff, json: { text: 'x', user: 'a' } });
+		expect(body(tts)).toMatchObject({ code: 'invalid_param', message: 'TTS is not enabled' });
+		const none = multipartBody([{ name: 'user', value: 'a' }]);
+		const noFile = await api('/audio-to-text', { key: server.keys.chat, body: none.body, headers: { 'Content-Type': none.contentType } });
+		expect(body(noFile).code).toBe('bad_request_key_error');
+	});
+});
+
+describe('workflows — runs, logs, pause/resume, files', () => {
+	const run = (inputs: Record<string, unknown>, extra: Record<string, unknown> = {}) => ({ inputs, user: 'alice', ...extra });
+
+	test('file input echoed as an output file object whose signed url serves the bytes', async () => {
+		const mp = multipartBody([{ name: 'user', value: 'alice' }, { name: 'file', filename: 'pic.png', contentType: 'image/png', content: Buffer.from([1, 2, 3]) }]);
+		const up = body(await api('/files/upload', { key: server.keys.workflow, body: mp.body, headers: { 'Content-Type': mp.contentType } }));
+		const b = body(await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'f', file: { type: 'image', transfer_method: 'local_file', upload_file_id: up.id } }) }));
+		const file = b.data.outputs.file;
+		expect(file).toMatchObject({ dify_model_identity: '__dify__file__', filename: 'pic.png', extension: '.png', related_id: up.id });
+		const bytes = await call(file.url, '');
+		expect([...bytes.body]).toEqual([1, 2, 3]);
+		const wrongType = await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'f', file: { type: 'audio', transfer_method: 'local_file', upload_file_id: up.id } }) });
+		expect(body(wrongType).message).toBe('File validation failed for file: pic.png');
+	});
+
+	test('output_kb produces exactly that many KiB with multi-byte characters', async () => {
+		const b = body(await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'x', output_kb: 64 }) }));
+		expect(Buffer.byteLength(b.data.outputs.large)).toBe(64 * 1024);
+		expect(b.data.outputs.large).toContain('データ');
+	});
+
+	test('pause → form → submit → reattach; finished run reattach gives one workflow_finished', async () => {
+		const res = await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'p', pause: true }, { response_mode: 'streaming' }), family: 'workflow' });
+		const frames = dataFrames(res.text);
+		expect(frames.map((f) => f.event).slice(-2)).toEqual(['human_input_required', 'workflow_paused']);
+		const runId = frames[0].workflow_run_id as string;
+		expect(body(await api(`/workflows/run/${runId}`, { key: server.keys.workflow })).status).toBe('paused');
+		const token = (frames[frames.length - 2].data as any).form_token;
+		const missing = await api(`/form/human_input/${token}`, { key: server.keys.workflow, json: { inputs: {}, action: 'approve', user: 'alice' } });
+		expect(body(missing)).toMatchObject({ code: 'invalid_form_data', message: 'Missing required inputs: feedback' });
+		await api(`/form/human_input/${token}`, { key: server.keys.workflow, json: { inputs: { feedback: 'fine' }, action: 'reject', user: 'alice' } });
+		const foreign = await api(`/workflow/${runId}/events`, { key: server.keys.workflow, query: { user: 'bob' } });
+		expect(foreign.status).toBe(404);
+		const resumed = await api(`/workflow/${runId}/events`, { key: server.keys.workflow, query: { user: 'alice' }, family: 'workflow' });
+		const events = dataFrames(resumed.text);
+		expect(events[0]).toMatchObject({ event: 'workflow_started', data: { reason: 'resumption' } });
+		expect(events[events.length - 1]).toMatchObject({ event: 'workflow_finished', data: { status: 'succeeded', outputs: { feedback: 'fine', action: 'reject' } } });
+		const replay = await api(`/workflow/${runId}/events`, { key: server.keys.workflow, query: { user: 'alice' }, family: 'workflow' });
+		expect(dataFrames(replay.text).map((f) => f.event)).toEqual(['workflow_finished']);
+	});
+
+	test('GET /workflows/logs: filters and paging', async () => {
+		await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'first' }) });
+		await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'second', fail: true }) });
+		await api('/workflows/run', { key: server.keys.workflow, json: { inputs: { text: 'third' }, user: 'bob' } });
+		const all = body(await api('/workflows/logs', { key: server.keys.workflow }));
+		expect(all).toMatchObject({ total: 3, page: 1, limit: 20, has_more: false });
+		expect(body(await api('/workflows/logs', { key: server.keys.workflow, query: { status: 'failed' } })).total).toBe(1);
+		expect(body(await api('/workflows/logs', { key: server.keys.workflow, query: { created_by_end_user_session_id: 'bob' } })).total).toBe(1);
+		expect(body(await api('/workflows/logs', { key: server.keys.workflow, query: { keyword: 'second' } })).total).toBe(1);
+		const paged = body(await api('/workflows/logs', { key: server.keys.workflow, query: { limit: 2 } }));
+		expect(paged).toMatchObject({ has_more: true });
+		expect((await api('/workflows/logs', { key: server.keys.workflow, query: { limit: 101 } })).status).toBe(400);
+		expect((await api('/workflows/logs', { key: server.keys.workflow, query: { status: 'running' } })).status).toBe(400);
+		expect((await api('/workflows/logs', { key: server.keys.workflow, query: { created_at__before: 'yesterday-ish' } })).status).toBe(400);
+		expect(body(await api('/workflows/logs', { key: server.keys.advancedChat })).total).toBe(0);
+	});
+});

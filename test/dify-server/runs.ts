@@ -4,6 +4,8 @@ import { nowSeconds } from './http';
 import type { AppRuntime, EndUser, FormSubmission, HumanInputForm, ServerState, WorkflowRun } from './state';
 import { humanInputDefinition } from './humanInput';
 
+const RESUME_GRACE_MS = 1000;
+
 export function createRun(
 	state: ServerState,
 	app: AppRuntime,
@@ -233,7 +235,17 @@ export class RunEmitter {
 				run.pauseReasons = undefined;
 				run.pausedNodes = undefined;
 				run.channel.beginSegment();
-				resolve(submission);
+				// Dify queues the resumption to a worker; here it waits for the reattach (or a grace
+				// period) so a client that submits and then reattaches deterministically sees it all.
+				let started = false;
+				const go = () => {
+					if (started) return;
+					started = true;
+					run.onAttach = undefined;
+					resolve(submission);
+				};
+				run.onAttach = go;
+				void this.state.timers.sleep(RESUME_GRACE_MS).then(go);
 			};
 		});
 	}

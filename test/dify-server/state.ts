@@ -136,6 +136,8 @@ export interface WorkflowRun {
 	/** Kept to replay node states for `include_state_snapshot=true`. */
 	nodeFrames: Record<string, unknown>[];
 	resume?: (submission: FormSubmission) => void;
+	/** Set while a resumed run waits for its first reattached listener. */
+	onAttach?: () => void;
 	hasLog: boolean;
 	logId: string;
 	stopRequested: boolean;

@@ -237,6 +237,7 @@ async function events(ctx: Ctx): Promise<void> {
 		for (const frame of run.nodeFrames) if (!(await stream.send(frame))) return;
 	}
 	const frames = run.channel.subscribe({ replay: !snapshot, acrossSegments: continueOnPause });
+	run.onAttach?.();
 	await pipeFrames(stream, frames);
 }
 

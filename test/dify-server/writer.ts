@@ -70,7 +70,8 @@ export class ResponseWriter {
 			this.res.write(buf.subarray(offset, offset + size));
 			offset += size;
 			this.written += size;
-			if (this.splits.includes(this.written)) await this.timers.sleep(2);
+			// A few ms, not a macrotask: the client shares our event loop in jest and would merge the reads.
+			if (this.splits.includes(this.written)) await this.timers.sleep(5);
 		}
 	}
 }
