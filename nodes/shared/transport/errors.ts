@@ -142,10 +142,21 @@ export function findErrorCode(error: unknown): string | undefined {
 	return undefined;
 }
 
+/**
+ * Words for a socket failure. Raw codes stay out of messages: n8n replaces any message containing
+ * ECONNRESET & co. with its own generic text, which would hide which server failed.
+ */
+export function describeNetworkFailure(error: unknown): string {
+	const code = findErrorCode(error);
+	if (code && NETWORK_CODES[code]) return NETWORK_CODES[code];
+	const message = (error as Error | undefined)?.message ?? '';
+	return message && !/^E[A-Z_]+$/.test(message) ? message.replace(/\bE[A-Z]{4,}\b/g, 'network error') : 'aborted';
+}
+
 /** A transport failure before any HTTP status: names the base URL, never the key. */
 export function networkError(node: INode, error: unknown, req: FailedRequest): NodeApiError | NodeOperationError {
 	const code = findErrorCode(error);
-	const what = (code && NETWORK_CODES[code]) ?? (code ? `error ${code}` : (error as Error)?.message ?? 'unknown error');
+	const what = describeNetworkFailure(error);
 	const message = redact(`Cannot reach Dify at ${req.baseUrl}: ${what}`, req.secret);
 	// No `code`-like key: n8n would swap our message for its generic text for ECONNREFUSED and friends.
 	return new NodeApiError(node, { message, network_failure: code ?? 'unknown' } as JsonObject, {

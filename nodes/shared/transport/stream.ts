@@ -1,8 +1,8 @@
-import { NodeOperationError, sleep } from 'n8n-workflow';
+import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { StreamFamily } from '../types';
-import { difyApiError, redact } from './errors';
+import { describeNetworkFailure, difyApiError, redact } from './errors';
 import {
 	errorFromResponse,
 	failed,
@@ -205,12 +205,18 @@ export async function* streamEvents(
 						: 'The run took longer than the "Timeout" option allows. The task was asked to stop. Raise the timeout for long runs.',
 			});
 		}
-		throw error;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
+		// A socket reset or abort while reading: same outcome as a stream cut before its end.
+		throw cutShort(this, state, req, `the connection was interrupted (${describeNetworkFailure(error)})`);
 	}
 	if (runFinished(options.family, state.seen)) return;
-	throw new NodeOperationError(
-		this.getNode(),
-		`Dify's stream ended before the run finished${state.lastEvent ? ` (last event: ${state.lastEvent})` : ''}${ids(state)}`,
+	throw cutShort(this, state, req, 'the connection was closed');
+}
+
+function cutShort(ctx: DifyContext, state: StreamState, req: DifyRequest, how: string): NodeOperationError {
+	return new NodeOperationError(
+		ctx.getNode(),
+		`Dify's stream ended before the run finished: ${how}${state.lastEvent ? `, last event ${state.lastEvent}` : ''}${ids(state)}`,
 		{
 			itemIndex: req.itemIndex,
 			description:
