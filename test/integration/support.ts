@@ -2,6 +2,7 @@ import type { IDataObject, INodeExecutionData } from 'n8n-workflow';
 
 import { startDifyServer, type DifyServer, type StartOptions } from '../dify-server';
 import { runNode, type RunOptions, type RunResult } from '../harness/n8n';
+import { validateRequest } from '../support/openapi';
 
 /** Starts one Dify test server for a test file and resets its state between tests. */
 export function useDifyServer(options: StartOptions = {}): () => DifyServer {
@@ -9,7 +10,14 @@ export function useDifyServer(options: StartOptions = {}): () => DifyServer {
 	beforeAll(async () => {
 		server = await startDifyServer({ pingIntervalMs: 20, ...options });
 	});
-	afterEach(() => server?.reset());
+	afterEach(() => {
+		// Every JSON body our transport sent must satisfy Dify's own OpenAPI description.
+		const problems = (server?.requests ?? [])
+			.filter((r) => r.json !== undefined)
+			.flatMap((r) => validateRequest(r.method, r.path, r.json).map((p) => `${r.method} ${r.path}: ${p}`));
+		server?.reset();
+		expect(problems).toEqual([]);
+	});
 	afterAll(async () => await server?.close());
 	return () => {
 		if (!server) throw new Error('server not started');

@@ -41,9 +41,11 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 		let start = 0;
 		if (skipLeadingLf && text.startsWith('\n')) start = 1;
 		skipLeadingLf = false;
+		// Only the new text is scanned: a large frame arriving in many chunks stays linear.
+		let i = pending.length;
 		pending += start ? text.slice(start) : text;
 		let from = 0;
-		for (let i = 0; i < pending.length; i++) {
+		for (; i < pending.length; i++) {
 			const ch = pending.charCodeAt(i);
 			if (ch !== 10 && ch !== 13) continue;
 			const line = pending.slice(from, i);
