@@ -61,7 +61,7 @@ export const DIFY_CHATFLOW: DifyNodeSpec = {
 	credential: 'difyApi',
 	modes: ['advanced-chat'],
 	family: 'chatflow',
-	resources: resources({ ...chatFamily }),
+	resources: resources({ ...chatFamily, workflow: [workflow.getRun], humanInput: [humanInput.get, humanInput.submit] }),
 };
 
 export const DIFY_COMPLETION: DifyNodeSpec = {

@@ -26,6 +26,7 @@ import {
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
+import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
 
@@ -86,6 +87,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'test.start': new StartNode(),
 	'test.credentialProbe': new CredentialProbeNode(),
 	'dify.difyChatbot': new DifyChatbot(),
+	'dify.difyChatflow': new DifyChatflow(),
 	'dify.difyCompletion': new DifyCompletion(),
 	'dify.difyWorkflow': new DifyWorkflow(),
 };

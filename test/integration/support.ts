@@ -61,3 +61,27 @@ export function failure(result: RunResult): NonNullable<RunResult['error']> {
 	if (!result.error) throw new Error(`expected a failure, got ${JSON.stringify(result.items)}`);
 	return result.error;
 }
+
+/** Talks to the test server directly (not through the node), to set up state quickly. */
+export async function difyPost(server: DifyServer, key: string, path: string, body: IDataObject): Promise<IDataObject> {
+	const response = await fetch(`${server.apiBase}${path}`, {
+		method: 'POST',
+		headers: { Authorization: `Bearer ${key}`, 'Content-Type': 'application/json' },
+		body: JSON.stringify(body),
+	});
+	const text = await response.text();
+	if (response.status >= 400) throw new Error(`${path}: ${response.status} ${text}`);
+	return text ? (JSON.parse(text) as IDataObject) : {};
+}
+
+/** Sends `count` blocking chat turns as `user`, each in a new conversation or all in one. */
+export async function seedTurns(server: DifyServer, key: string, user: string, count: number, oneConversation = false): Promise<IDataObject[]> {
+	const out: IDataObject[] = [];
+	let conversation = '';
+	for (let k = 0; k < count; k++) {
+		const answer = await difyPost(server, key, '/chat-messages', { query: `turn ${k}`, inputs: {}, user, response_mode: 'blocking', conversation_id: conversation });
+		out.push(answer);
+		if (oneConversation) conversation = answer.conversation_id as string;
+	}
+	return out;
+}
