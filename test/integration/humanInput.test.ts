@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { callNode, failure, useDifyServer } from './support';
+import { callNode, failure, rl, useDifyServer } from './support';
 
 const server = useDifyServer();
 
@@ -119,6 +119,40 @@ describe('a run paused for human input', () => {
 			const paused = await pausedRun();
 			const error = failure(await submit({ formToken: tokenOf(paused), user: 'other', waitForRun: true, workflowRunId: paused.workflow_run_id }));
 			expect(error.message).toMatch(/^Dify error not_found: Workflow run not found/);
+		});
+	});
+});
+
+describe('a paused Chatflow answer', () => {
+	it('submit with "Wait for Run to Finish" outputs the finished answer', async () => {
+		const chatflow = (parameters: IDataObject) => callNode(server(), { key: server().keys.advancedChat, type: 'dify.difyChatflow', parameters });
+		const sent = await chatflow({
+			resource: 'message',
+			operation: 'send',
+			query: 'Publish this? [pause]',
+			user: USER,
+			conversationId: rl(''),
+			inputs: '{}',
+			responseMode: 'streaming',
+		});
+		expect(sent.error).toBeUndefined();
+		const paused = sent.items[0].json;
+		expect(paused.status).toBe('paused');
+		const result = await chatflow({
+			resource: 'humanInput',
+			operation: 'submit',
+			formToken: tokenOf(paused),
+			action: 'approve',
+			inputs: '{"feedback":"yes"}',
+			user: USER,
+			waitForRun: true,
+			workflowRunId: paused.workflow_run_id,
+		});
+		expect(result.error).toBeUndefined();
+		expect(result.items[0].json).toMatchObject({
+			status: 'normal',
+			workflow_run_id: paused.workflow_run_id,
+			answer: expect.stringContaining('Publish this?'),
 		});
 	});
 });
