@@ -1,0 +1,16 @@
+/**
+ * The e2e suite: the packed package inside a real n8n (see test/e2e). Slow and heavy (each n8n process
+ * takes ~1 GB), so it has its own config, runs files one at a time and is not part of `jest`'s default
+ * run. `npm run test:e2e` builds first; E2E_N8N_LINE=1 runs it on the n8n 1.x runtime.
+ */
+module.exports = {
+	testEnvironment: 'node',
+	roots: ['<rootDir>/test/e2e'],
+	testMatch: ['<rootDir>/test/e2e/**/*.e2e.ts'],
+	transform: { '^.+\\.ts$': 'ts-jest' },
+	globalSetup: '<rootDir>/test/e2e/global-setup.ts',
+	maxWorkers: 1,
+	testTimeout: 120000,
+	slowTestThreshold: 60,
+	verbose: true,
+};

@@ -1,0 +1,17 @@
+/** Types for scripts/n8n-runtime.js (plain JS so it runs before anything is installed). */
+export interface N8nRuntime {
+	line: string;
+	n8nVersion: string;
+	nodeVersion: string;
+	dir: string;
+	nodeBin: string;
+	n8nBin: string;
+	binDir: string;
+	env(extra?: Record<string, string>): NodeJS.ProcessEnv;
+	command(args?: string[]): { file: string; args: string[] };
+}
+export const LINES: Record<string, { n8n: string; node: string | null }>;
+export class RuntimeError extends Error {}
+export function ensureRuntime(line?: string | number): Promise<N8nRuntime>;
+export function findRuntime(line?: string | number): N8nRuntime | null;
+export function storeRoot(): string;

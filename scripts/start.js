@@ -1,0 +1,214 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * `npm start`: try the package in a real n8n, with no Dify account needed.
+ *
+ * Builds the package, packs it and installs the tarball into an n8n user folder the way n8n installs
+ * community packages, starts the Dify sandbox (test/dify-server: a local imitation of Dify's API with
+ * one deterministic app of each type), imports "Dify sandbox" credentials and the example workflows,
+ * and runs n8n on http://127.0.0.1:5678. Ctrl-C stops n8n and the sandbox.
+ *
+ * Options: --fresh (new n8n user folder: owner account, credentials and workflows are lost),
+ *          --no-build (use the existing dist/), --sandbox-port=<port> (default 8787).
+ * Environment: N8N_PORT (default 5678), N8N_START_USER_FOLDER (default .cache/start/n8n-user).
+ */
+const fs = require('fs');
+const path = require('path');
+const crypto = require('crypto');
+const readline = require('readline');
+const { spawn, spawnSync } = require('child_process');
+const { ensureRuntime, RuntimeError } = require('./n8n-runtime');
+const { N8nInstance, REPO, PACKAGE_NAME, freePort, portFree, packPackage, terminate, track } = require('./lib/n8n-instance');
+const { sandboxCredentials, readExamples } = require('./lib/sandbox');
+
+const args = new Set(process.argv.slice(2));
+const argValue = (name) => {
+  const hit = process.argv.find((a) => a.startsWith(`--${name}=`));
+  return hit ? hit.slice(name.length + 3) : undefined;
+};
+
+const STATE = path.join(REPO, '.cache', 'start');
+const USER_FOLDER = path.resolve(process.env.N8N_START_USER_FOLDER || path.join(STATE, 'n8n-user'));
+const N8N_PORT = Number(process.env.N8N_PORT || 5678);
+const SANDBOX_PORT = Number(argValue('sandbox-port') || 8787);
+
+const say = (...a) => console.log('[start]', ...a);
+const children = [];
+let stopping = false;
+
+function runStep(title, file, argv, opts = {}) {
+  say(title);
+  const r = spawnSync(file, argv, { cwd: REPO, stdio: 'inherit', ...opts });
+  if (r.status !== 0) throw new Error(`${title} failed (exit ${r.status})`);
+}
+
+/** The sandbox is TypeScript (it doubles as the test server); n8n's side needs it as plain JS. */
+function compileSandbox() {
+  const out = path.join(REPO, '.cache', 'sandbox');
+  const tsc = path.join(REPO, 'node_modules', 'typescript', 'bin', 'tsc');
+  if (!fs.existsSync(tsc)) throw new Error('TypeScript is missing: run "npm install" first.');
+  fs.rmSync(out, { recursive: true, force: true });
+  runStep('compiling the Dify sandbox...', process.execPath, [
+    tsc,
+    '--outDir', out,
+    '--rootDir', REPO,
+    '--module', 'commonjs',
+    '--moduleResolution', 'node',
+    '--target', 'es2022',
+    '--esModuleInterop',
+    '--skipLibCheck',
+    '--types', 'node',
+    path.join(REPO, 'test', 'dify-server', 'cli.ts'),
+  ]);
+  return path.join(out, 'test', 'dify-server', 'cli.js');
+}
+
+function startSandbox(cli, port) {
+  return new Promise((resolve, reject) => {
+    // Own process group: Ctrl-C reaches only this script, which then stops everything in order.
+    const child = track(
+      spawn(process.execPath, [cli, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true }),
+    );
+    children.push(child);
+    const rl = readline.createInterface({ input: child.stdout });
+    let ready = false;
+    rl.on('line', (line) => {
+      if (ready) return void console.log(`[sandbox] ${line}`);
+      try {
+        const info = JSON.parse(line);
+        ready = true;
+        resolve({ child, info });
+      } catch {
+        console.log(`[sandbox] ${line}`);
+      }
+    });
+    child.once('exit', (code) => {
+      if (!ready) reject(new Error(`the Dify sandbox exited before it was ready (code ${code})`));
+      else if (!stopping) {
+        say(`the Dify sandbox stopped unexpectedly (code ${code}); stopping.`);
+        void shutdown(1);
+      }
+    });
+  });
+}
+
+function sha(text) {
+  return crypto.createHash('sha256').update(text).digest('hex');
+}
+
+/**
+ * Examples are imported when new or changed, so edits made in the editor survive a restart; the
+ * sandbox credentials are re-imported every time because the sandbox makes new keys on each start.
+ */
+async function importExamples(instance) {
+  const stateFile = path.join(USER_FOLDER, 'imported-examples.json');
+  let state = {};
+  try {
+    state = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+  } catch {
+    /* first run */
+  }
+  const examples = readExamples();
+  const changed = examples.filter((e) => state[e.file] !== sha(e.text));
+  if (changed.length) {
+    say(`importing example workflows: ${changed.map((e) => e.workflow.name).join('; ')}`);
+    await instance.importWorkflows(changed.map((e) => e.workflow));
+    for (const e of changed) {
+      // Trigger-started examples must be published to answer on their production URLs.
+      if (e.publish) await instance.publish(e.workflow.id);
+      state[e.file] = sha(e.text);
+    }
+    fs.writeFileSync(stateFile, JSON.stringify(state, null, 2));
+  } else {
+    say('example workflows already imported');
+  }
+  return examples;
+}
+
+async function shutdown(code) {
+  if (stopping) return;
+  stopping = true;
+  say('stopping n8n and the Dify sandbox...');
+  await Promise.all(children.map((c) => terminate(c)));
+  if (instance) await instance.stop();
+  process.exit(code);
+}
+
+let instance = null;
+
+async function main() {
+  process.on('SIGINT', () => void shutdown(0));
+  process.on('SIGTERM', () => void shutdown(0));
+
+  // Fail before minutes of work, not after.
+  if (!(await portFree(N8N_PORT))) {
+    throw new Error(`Port ${N8N_PORT} on 127.0.0.1 is in use (another n8n?). Stop it, or run with N8N_PORT=<port> npm start.`);
+  }
+
+  if (!args.has('--no-build')) runStep('building the package (npm run build)...', 'npm', ['run', 'build']);
+  const runtime = await ensureRuntime(2);
+  say(`n8n ${runtime.n8nVersion} on Node ${runtime.nodeVersion}`);
+
+  const sandboxCli = compileSandbox();
+  const port = (await portFree(SANDBOX_PORT)) ? SANDBOX_PORT : await freePort([N8N_PORT]);
+  const { info: sandbox } = await startSandbox(sandboxCli, port);
+  say(`Dify sandbox on ${sandbox.url}`);
+
+  if (args.has('--fresh')) fs.rmSync(USER_FOLDER, { recursive: true, force: true });
+  const firstRun = !fs.existsSync(path.join(USER_FOLDER, '.n8n', 'database.sqlite'));
+  instance = new N8nInstance({
+    runtime,
+    userFolder: USER_FOLDER,
+    port: N8N_PORT,
+    brokerPort: await freePort([N8N_PORT, port]),
+  });
+
+  const { tgz } = packPackage(path.join(STATE, 'pack'));
+  const installed = instance.installPackage(tgz);
+  say(`installed ${PACKAGE_NAME}@${installed.version} as a community package in ${path.relative(REPO, path.dirname(path.dirname(installed.dir))) || installed.dir}`);
+
+  const nodes = (await instance.exportNodes()).map((n) => n.name).filter((n) => n.startsWith(`${PACKAGE_NAME}.`));
+  if (!nodes.length) throw new Error(`n8n did not load any node of ${PACKAGE_NAME}; see the n8n output above.`);
+  say(`n8n loads: ${nodes.filter((n) => !n.endsWith('Tool')).join(', ')}`);
+
+  const credentials = sandboxCredentials(sandbox);
+  await instance.importCredentials(credentials);
+  say(`sandbox credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
+  const examples = await importExamples(instance);
+
+  say(`starting n8n on ${instance.url} ...`);
+  await instance.start({ inheritOutput: true, timeoutMs: 180000 });
+  children.push(instance.server);
+  instance.server.once('exit', (code) => {
+    if (!stopping) {
+      say(`n8n exited (code ${code}); stopping the sandbox.`);
+      void shutdown(code || 1);
+    }
+  });
+
+  const chat = examples.find((e) => e.chatPath);
+  const lines = [
+    '',
+    `  n8n is running:  ${instance.url}`,
+    firstRun ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine).' : '',
+    `  Dify nodes:      ${nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]).join(', ')}`,
+    `  Dify sandbox:    ${sandbox.url}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
+    '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
+    chat ? `  Chat example:    ${instance.url}/webhook/${chat.chatPath}  (public chat page)` : '',
+    '',
+    '  To use your own Dify: Credentials > Create credential > "Dify API", Base URL https://api.dify.ai/v1',
+    '  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app\'s key (Dify: app > API Access > API Key);',
+    '  then pick that credential in a Dify node instead of "Dify sandbox".',
+    '',
+    `  n8n data: ${path.relative(REPO, USER_FOLDER) || USER_FOLDER} (npm start -- --fresh starts over).  Ctrl-C stops n8n and the sandbox.`,
+    '',
+  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+  console.log(lines.join('\n'));
+}
+
+main().catch(async (e) => {
+  console.error(`[start] ${e instanceof RuntimeError ? e.message : e.stack || e.message}`);
+  await Promise.all(children.map((c) => terminate(c)));
+  if (instance) await instance.stop();
+  process.exit(1);
+});

@@ -1,0 +1,143 @@
+/**
+ * The packed package in a running n8n (`n8n start`): the editor's REST API sees its credential types
+ * and can search Dify through a stored credential, published workflows answer on their webhook and
+ * chat URLs, and answers stream from the Dify node to the HTTP client.
+ */
+import { startDifyServer, type DifyServer } from '../dify-server';
+import type { N8nInstance } from '../../scripts/lib/n8n-instance';
+import { PACKAGE, chain, credentialRef, credentialsFor, difyNode, examples, freshInstance } from './support';
+
+let server: DifyServer;
+let instance: N8nInstance;
+let cleanup: () => Promise<void>;
+let cookie = '';
+
+const chatExample = examples().find((e) => e.chatPath);
+
+/** Webhook and chat answers in "streaming" mode: one JSON object per line. */
+function chunks(text: string): Array<{ type: string; content?: string; metadata?: { nodeName?: string } }> {
+	return text
+		.split('\n')
+		.filter((l) => l.trim())
+		.map((l) => JSON.parse(l));
+}
+
+function streamedText(text: string): string {
+	return chunks(text)
+		.filter((c) => c.type === 'item')
+		.map((c) => c.content ?? '')
+		.join('');
+}
+
+function chatRequests() {
+	return server.requests.filter((r) => r.path === '/chat-messages');
+}
+
+beforeAll(async () => {
+	server = await startDifyServer();
+	({ instance, cleanup } = await freshInstance('server'));
+	const chat = credentialRef(server, 'chat');
+	const send = { resource: 'message', operation: 'send', user: '={{ $json.body.user || "n8n" }}', inputs: '{}', options: {} };
+	const hooks = [
+		chain(
+			'e2eHookBlock0001',
+			'webhook, blocking answer',
+			[difyNode('difyChatbot', 'Dify', chat, { ...send, query: '={{ $json.body.question }}', responseMode: 'blocking' })],
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2,
+				webhookId: '0e2e0b10-0c4d-4e5f-8a9b-000000000001',
+				parameters: { httpMethod: 'POST', path: 'dify-e2e-ask', responseMode: 'lastNode', options: {} },
+			},
+		),
+		chain(
+			'e2eHookStream001',
+			'webhook, streamed answer',
+			[difyNode('difyChatbot', 'Dify', chat, { ...send, query: '={{ $json.body.question }}', responseMode: 'streaming' })],
+			{
+				name: 'Webhook',
+				type: 'n8n-nodes-base.webhook',
+				typeVersion: 2.1,
+				webhookId: '0e2e0b10-0c4d-4e5f-8a9b-000000000002',
+				parameters: { httpMethod: 'POST', path: 'dify-e2e-stream', responseMode: 'streaming', options: {} },
+			},
+		),
+	];
+	await instance.importCredentials(credentialsFor(server));
+	await instance.importWorkflows([...hooks, ...examples().map((e) => e.workflow)]);
+	for (const id of ['e2eHookBlock0001', 'e2eHookStream001', ...(chatExample ? [chatExample.workflow.id] : [])]) await instance.publish(id);
+	await instance.start();
+	cookie = await instance.login();
+}, 300000);
+
+afterAll(async () => {
+	await cleanup?.();
+	await server?.close();
+});
+
+beforeEach(() => server.reset());
+
+test('the editor API lists the Dify credential types', async () => {
+	const r = await instance.request('/types/credentials.json', { headers: { cookie } });
+	expect(r.status).toBe(200);
+	const names = (r.json as Array<{ name: string }>).map((c) => c.name);
+	expect(names).toEqual(expect.arrayContaining(['difyApi', 'difyKnowledgeApi']));
+});
+
+test('a published webhook workflow answers with the Dify node output', async () => {
+	const r = await instance.request('/webhook/dify-e2e-ask', { method: 'POST', body: { question: 'Hi over HTTP', user: 'e2e-hook' } });
+	expect(r.status).toBe(200);
+	expect(r.json).toMatchObject({ answer: 'Echo: Hi over HTTP', conversation_id: expect.any(String) });
+	expect(chatRequests()[0].json).toMatchObject({ user: 'e2e-hook', response_mode: 'blocking' });
+});
+
+test('the Conversation picker searches Dify through the stored credential', async () => {
+	const ask = await instance.request('/webhook/dify-e2e-ask', { method: 'POST', body: { question: 'Pick me', user: 'e2e-picker' } });
+	const conversationId = (ask.json as { conversation_id: string }).conversation_id;
+	const r = await instance.request('/rest/dynamic-node-parameters/resource-locator-results', {
+		method: 'POST',
+		headers: { cookie },
+		body: {
+			path: 'parameters.conversationId',
+			nodeTypeAndVersion: { name: `${PACKAGE}.difyChatbot`, version: 1 },
+			currentNodeParameters: { resource: 'message', operation: 'send', user: 'e2e-picker', query: '' },
+			methodName: 'searchConversations',
+			credentials: { difyApi: credentialRef(server, 'chat') },
+		},
+	});
+	expect(r.status).toBe(200);
+	const results = (r.json as { data: { results: Array<{ value: string }> } }).data.results;
+	expect(results.map((x) => x.value)).toContain(conversationId);
+});
+
+test('a webhook in streaming mode receives the answer as Dify streams it', async () => {
+	const r = await instance.request('/webhook/dify-e2e-stream', { method: 'POST', body: { question: 'Stream me' } });
+	expect(r.status).toBe(200);
+	const types = chunks(r.text).map((c) => c.type);
+	expect(types[0]).toBe('begin');
+	expect(types).toContain('end');
+	expect(streamedText(r.text)).toBe('Echo: Stream me');
+	expect(chatRequests()[0].json).toMatchObject({ response_mode: 'streaming' });
+});
+
+(chatExample ? describe : describe.skip)(`examples/${chatExample?.file}`, () => {
+	test('the public chat answers through the sandbox and keeps the Dify conversation', async () => {
+		const ask = (chatInput: string) =>
+			instance.request(`/webhook/${chatExample!.chatPath}`, {
+				method: 'POST',
+				body: { action: 'sendMessage', sessionId: 'e2e-session-1', chatInput },
+			});
+		const first = await ask('Hello chat');
+		expect(first.status).toBe(200);
+		expect(streamedText(first.text)).toBe('Echo: Hello chat');
+		const second = await ask('And again');
+		expect(streamedText(second.text)).toBe('Echo: And again');
+
+		const [one, two] = chatRequests().map((r) => r.json as { user: string; conversation_id?: string });
+		expect(one.user).toBe('e2e-session-1');
+		expect(one.conversation_id ?? '').toBe('');
+		expect(two.conversation_id).toEqual(expect.any(String));
+		expect(two.conversation_id).not.toBe('');
+	});
+});
