@@ -1,3 +1,5 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { callNode, failure, rl, seedTurns, sendParams, useDifyServer } from './support';
 
 const server = useDifyServer();
@@ -70,7 +72,7 @@ describe('conversation variables (Chatflow)', () => {
 		const id = await chatflowConversation();
 		const all = await callNode(server(), { type: 'dify.difyChatflow', key: server().keys.advancedChat, parameters: conv('getVariables', { conversationId: rl(id), returnAll: true }) });
 		expect(all.error).toBeUndefined();
-		const byName = Object.fromEntries(all.items.map((i) => [i.json.name, i.json]));
+		const byName: Record<string, IDataObject> = Object.fromEntries(all.items.map((i) => [i.json.name, i.json]));
 		expect(Object.keys(byName).length).toBeGreaterThanOrEqual(2);
 		for (const variable of Object.values(byName)) {
 			if (variable.value_type === 'number') expect(typeof variable.value).toBe('number');

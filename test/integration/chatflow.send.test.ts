@@ -1,7 +1,9 @@
+import type { IDataObject } from 'n8n-workflow';
+
 import { callNode, failure, sendParams, useDifyServer } from './support';
 
 const server = useDifyServer();
-const chatflow = (parameters: Record<string, unknown>, key?: string) =>
+const chatflow = (parameters: IDataObject, key?: string) =>
 	callNode(server(), { type: 'dify.difyChatflow', key: key ?? server().keys.advancedChat, parameters });
 
 describe('Dify Chatflow message / send', () => {
