@@ -91,7 +91,8 @@ export const DIFY_WORKFLOW: DifyNodeSpec = {
 	resources: resources({
 		workflow: [workflow.run, workflow.stop, workflow.getRun, workflow.getLogs],
 		humanInput: [humanInput.get, humanInput.submit],
-		file: [file.upload],
+		// Download is in the contract for every app node; for workflow runs' own output files use Run's "Download Output Files".
+		file: [file.upload, file.download],
 		app: [app.getInfo, app.getParameters, app.getSite],
 	}),
 };
