@@ -25,16 +25,18 @@ const REPO = path.resolve(__dirname, '..');
 const TEMPLATES = path.join(__dirname, 'runtime');
 
 /*
- * n8n 2.36+ requires Node >= 24, which this machine kind does not have, so line 2 brings its own
+ * n8n 2.36+ requires Node >= 24, which this machine kind does not have, so each line brings its own
  * Node from the npm registry (the `node-<platform>-<arch>` packages carry the official binaries and
- * headers). Line 1 (1.123.x: node >=20.19 <=24.x) runs on whatever Node runs this script.
+ * headers); `node: null` would mean "the Node that runs this script".
  * The dependency tree of each line is pinned by scripts/runtime/<line>/package-lock.json.
  */
 const LINES = {
   // isolated-vm ships a prebuilt binary for Node 24; rebuilding it only checks that it loads.
   2: { n8n: '2.41.1', node: '24.21.0', native: ['sqlite3', 'isolated-vm'] },
-  // n8n 1.x carries isolated-vm too but never loads it by default, and it cannot compile on Node 20.
-  1: { n8n: '1.123.81', node: null, native: ['sqlite3'] },
+  // n8n 1.123.81 says node >=20.19, but its default expression engine needs isolated-vm 6.2, which
+  // has binaries for Node 22/24 only and does not compile on Node 20 (n8n then exits at startup).
+  // Node 22 is also what n8n's own 1.x images run.
+  1: { n8n: '1.123.81', node: '22.23.3', native: ['sqlite3', 'isolated-vm'] },
 };
 
 const PREFIX = '[n8n-runtime]';
