@@ -18,6 +18,15 @@ function quote(value: string): string {
  * must be exactly what we choose (Dify's audio endpoint rejects audio/mpeg, §2.16).
  */
 export function buildMultipart(fields: Record<string, string | undefined>, file: FilePart): { body: Buffer; contentType: string } {
+	const { head, tail, contentType } = multipartFrame(fields, file);
+	return { body: Buffer.concat([head, file.data, tail]), contentType };
+}
+
+/** The bytes around the file's content, so the content itself can be streamed between them. */
+export function multipartFrame(
+	fields: Record<string, string | undefined>,
+	file: Omit<FilePart, 'data'>,
+): { head: Buffer; tail: Buffer; contentType: string } {
 	const boundary = `----n8nDify${randomBytes(12).toString('hex')}`;
 	const head: string[] = [];
 	for (const [name, value] of Object.entries(fields)) {
@@ -30,6 +39,43 @@ export function buildMultipart(fields: Record<string, string | undefined>, file:
 	head.push(
 		`--${boundary}\r\nContent-Disposition: form-data; name="${quote(file.fieldName)}"; filename="${quote(asciiName)}"${star}\r\nContent-Type: ${file.contentType}\r\n\r\n`,
 	);
-	const body = Buffer.concat([Buffer.from(head.join(''), 'utf8'), file.data, Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8')]);
-	return { body, contentType: `multipart/form-data; boundary=${boundary}` };
+	return {
+		head: Buffer.from(head.join(''), 'utf8'),
+		tail: Buffer.from(`\r\n--${boundary}--\r\n`, 'utf8'),
+		contentType: `multipart/form-data; boundary=${boundary}`,
+	};
+}
+
+type ReadableClass = { from(source: AsyncIterable<Buffer>): unknown };
+
+/**
+ * The Readable class of a stream n8n gave us. Community nodes may not import `stream`, and axios only
+ * streams a request body that is a real Readable, so we borrow the class from n8n's own stream.
+ */
+function readableClassOf(stream: unknown): ReadableClass | undefined {
+	for (let ctor = (stream as object | null)?.constructor as unknown; ctor; ctor = Object.getPrototypeOf(ctor)) {
+		if (typeof (ctor as ReadableClass).from === 'function') return ctor as ReadableClass;
+	}
+	return undefined;
+}
+
+/**
+ * A multipart body whose file content is read from `source` while it is sent, so a large file never
+ * sits in memory whole. Returns undefined when no Readable class can be found (then buffer instead).
+ */
+export function streamingMultipart(
+	fields: Record<string, string | undefined>,
+	file: Omit<FilePart, 'data'>,
+	source: AsyncIterable<Buffer>,
+	size: number,
+): { body: unknown; contentType: string; contentLength: number } | undefined {
+	const Readable = readableClassOf(source);
+	if (!Readable) return undefined;
+	const { head, tail, contentType } = multipartFrame(fields, file);
+	async function* parts(): AsyncGenerator<Buffer> {
+		yield head;
+		for await (const chunk of source) yield chunk;
+		yield tail;
+	}
+	return { body: Readable.from(parts()), contentType, contentLength: head.length + size + tail.length };
 }

@@ -32,8 +32,8 @@ export interface DifyRequest {
 	/** Path below `/v1`, starting with a slash. */
 	path: string;
 	qs?: IDataObject;
-	/** A JSON object, or a ready multipart body with its content type in `headers`. */
-	body?: IDataObject | Buffer;
+	/** A JSON object, or a ready multipart body (bytes or a Readable) with its content type in `headers`. */
+	body?: IDataObject | Buffer | StreamBody;
 	headers?: Record<string, string>;
 	/** The `user` sent, so "Conversation Not Exists" can say which one. */
 	user?: string;
@@ -42,6 +42,9 @@ export interface DifyRequest {
 	timeoutMs?: number;
 	abortSignal?: AbortSignal;
 }
+
+/** A Node Readable (typed loosely: community nodes may not import `stream`). */
+export type StreamBody = AsyncIterable<Buffer> & { pipe: unknown };
 
 export interface RawResponse {
 	statusCode: number;
@@ -83,16 +86,16 @@ export async function sendRaw(
 	req: DifyRequest,
 	responseEncoding: 'json' | 'stream',
 ): Promise<RawResponse> {
-	const isBuffer = Buffer.isBuffer(req.body);
+	const isRaw = Buffer.isBuffer(req.body) || isStream(req.body);
 	const options: IHttpRequestOptions = {
 		method: req.method,
 		url: `${conn.baseUrl}${req.path}`,
 		qs: req.qs,
 		headers: {
-			...(req.body !== undefined && !isBuffer ? { 'Content-Type': 'application/json' } : {}),
+			...(req.body !== undefined && !isRaw ? { 'Content-Type': 'application/json' } : {}),
 			...req.headers,
 		},
-		body: req.body,
+		body: req.body as IHttpRequestOptions['body'],
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
 		timeout: req.timeoutMs,
