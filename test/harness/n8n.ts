@@ -3,7 +3,7 @@
  * httpRequestWithAuthentication with credential injection, real binary helpers), so operation tests
  * exercise n8n's actual request path against the Dify test server.
  */
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -313,4 +313,34 @@ export async function runCredentialTest(
 	});
 	if (result.error) throw new Error(result.error.message);
 	return result.items[0].json as { statusCode: number; body: IDataObject };
+}
+
+/** Runs a node's list-search method (the "From list" mode of a resource locator) as the editor does. */
+export async function runListSearch(options: {
+	type: string;
+	method: string;
+	parameters: IDataObject;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	filter?: string;
+	paginationToken?: string;
+}) {
+	const nodeType = NODE_TYPES[options.type] as INodeType & { methods: { listSearch: Record<string, Function> } };
+	const node: INode = {
+		id: 'node-under-test',
+		name: 'Dify',
+		type: options.type,
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { difyApi: { id: 'cred-1', name: 'Dify test' } },
+	};
+	const workflow = new Workflow({ id: 'ls', name: 'ls', nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		currentNodeParameters: options.parameters,
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.conversationId');
+	return await nodeType.methods.listSearch[options.method].call(context, options.filter, options.paginationToken);
 }
