@@ -13,7 +13,6 @@ type Chunk = Uint8Array | string;
  */
 export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<SseFrame> {
 	const decoder = new TextDecoder('utf-8');
-	let pending = '';
 	let skipLeadingLf = false;
 	let frame: SseFrame = {};
 	let dataLines: string[] = [];
@@ -37,31 +36,34 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 		return undefined;
 	};
 
+	// The unfinished line is kept as pieces and joined once, and each chunk is searched with indexOf
+	// from where the last line ended: a 1 MiB frame arriving in small chunks stays linear.
+	let carry: string[] = [];
 	const feed = function* (text: string): Generator<SseFrame> {
-		let start = 0;
-		if (skipLeadingLf && text.startsWith('\n')) start = 1;
+		let from = skipLeadingLf && text.charCodeAt(0) === 10 ? 1 : 0;
 		skipLeadingLf = false;
-		// Only the new text is scanned: a large frame arriving in many chunks stays linear.
-		let i = pending.length;
-		pending += start ? text.slice(start) : text;
-		let from = 0;
-		for (; i < pending.length; i++) {
-			const ch = pending.charCodeAt(i);
-			if (ch !== 10 && ch !== 13) continue;
-			const line = pending.slice(from, i);
-			if (ch === 13) {
-				if (i + 1 < pending.length) {
-					if (pending.charCodeAt(i + 1) === 10) i++;
+		let nextLf = text.indexOf('\n', from);
+		let nextCr = text.indexOf('\r', from);
+		while (nextLf !== -1 || nextCr !== -1) {
+			const end = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextLf, nextCr);
+			const piece = text.slice(from, end);
+			const line = carry.length ? carry.join('') + piece : piece;
+			carry = [];
+			from = end + 1;
+			if (end === nextCr) {
+				// CRLF counts once; a CR at the very end of a chunk may be the first half of one.
+				if (end + 1 < text.length) {
+					if (text.charCodeAt(end + 1) === 10) from = end + 2;
 				} else {
-					// A CR at the end of a chunk may be the first half of CRLF.
 					skipLeadingLf = true;
 				}
 			}
-			from = i + 1;
+			if (nextLf !== -1 && nextLf < from) nextLf = text.indexOf('\n', from);
+			if (nextCr !== -1 && nextCr < from) nextCr = text.indexOf('\r', from);
 			const done = takeLine(line);
 			if (done) yield done;
 		}
-		pending = pending.slice(from);
+		if (from < text.length) carry.push(text.slice(from));
 	};
 
 	for await (const chunk of chunks) {
