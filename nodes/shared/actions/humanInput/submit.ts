@@ -6,7 +6,8 @@ import { difyRequest } from '../../transport/request';
 import { getJsonObject, getUser, jsonItems, requireId, targetOf, userField } from '../common';
 import { ChatAnswer } from '../message/chatAnswer';
 import { getStreamSettings, streamOptionFields } from '../streamOptions';
-import { newWorkflowResult, readWorkflowStream, workflowItem, workflowOutputOptions, type WorkflowOutputOptions } from '../workflow/execution';
+import { readStream } from '../generate';
+import { newWorkflowResult, workflowItem, workflowOutputOptions, type WorkflowOutputOptions } from '../workflow/execution';
 import { addFileInputs, fileInputsProperty } from '../workflow/run';
 import { formTokenField, getFormToken } from './get';
 
@@ -115,7 +116,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	};
 	if (ctx.node.family === 'chatflow') {
 		const answer = new ChatAnswer();
-		await readWorkflowStream.call(this, target, req, 'chatflow', settings, answer, undefined);
+		await readStream.call(this, target, req, 'chatflow', settings, answer, undefined);
 		const failure = answer.failure;
 		if (failure) {
 			throw new NodeApiError(this.getNode(), { code: 'workflow_failed', message: failure }, {
@@ -129,7 +130,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 		return jsonItems(json);
 	}
 	const result = newWorkflowResult(options);
-	await readWorkflowStream.call(this, target, req, 'workflow', settings, result, undefined);
+	await readStream.call(this, target, req, 'workflow', settings, result, undefined);
 	return await workflowItem.call(this, target, result, options, i);
 }
 

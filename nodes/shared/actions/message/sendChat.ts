@@ -2,10 +2,9 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
-import { difyRequest } from '../../transport/request';
-import { streamEvents, type StreamState } from '../../transport/stream';
 import { getJsonObject, getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
-import { ChatStreamer, getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
+import { generate, stopRequestFor } from '../generate';
+import { responseModeField, streamOptionFields } from '../streamOptions';
 import { conversationLocator } from '../conversation/locator';
 import { filesField, filesFromField } from '../file/filesField';
 import { ChatAnswer } from './chatAnswer';
@@ -122,34 +121,8 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/chat-messages', body, user, itemIndex: i };
-	if (responseMode === 'blocking') {
-		answer.addBlocking(await difyRequest.call(this, target, req));
-	} else {
-		const settings = getStreamSettings.call(this, i);
-		const chat = new ChatStreamer(this, i, settings.streamToChat);
-		const state: StreamState = { seen: new Set() };
-		try {
-			for await (const event of streamEvents.call(
-				this,
-				target,
-				{ ...req, abortSignal: this.getExecutionCancelSignal?.() },
-				{
-					family: ctx.node.family === 'chatflow' ? 'chatflow' : 'chat',
-					totalTimeoutMs: settings.totalTimeoutMs,
-					silenceTimeoutMs: settings.silenceTimeoutMs,
-					stopRequest: (taskId) => ({ method: 'POST', path: `/chat-messages/${taskId}/stop`, body: { user }, user }),
-				},
-				state,
-			)) {
-				await chat.text(answer.add(event));
-			}
-		} catch (error) {
-			await chat.fail((error as Error).message);
-			throw error;
-		}
-		if (state.blockingBody) answer.addBlocking(state.blockingBody);
-		await chat.end();
-	}
+	const family = ctx.node.family === 'chatflow' ? 'chatflow' : 'chat';
+	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user));
 	const failure = answer.failure;
 	if (failure) {
 		throw new NodeApiError(this.getNode(), { code: 'workflow_failed', message: failure }, {

@@ -1,11 +1,10 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyOperation, OperationContext } from '../../types';
-import { difyRequest } from '../../transport/request';
-import { streamEvents, type StreamState } from '../../transport/stream';
 import { getJsonObject, getUser, jsonItems, targetOf, userField } from '../common';
 import { fileMappings, splitList } from '../file/fileInputs';
-import { ChatStreamer, getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
+import { generate, stopRequestFor } from '../generate';
+import { responseModeField, streamOptionFields } from '../streamOptions';
 import { ChatAnswer } from './chatAnswer';
 
 const options: INodeProperties[] = [
@@ -90,34 +89,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/completion-messages', body, user, itemIndex: i };
-	const settings = getStreamSettings.call(this, i);
-	if (responseMode === 'blocking') {
-		answer.addBlocking(await difyRequest.call(this, target, { ...req, timeoutMs: settings.totalTimeoutMs }));
-	} else {
-		const chat = new ChatStreamer(this, i, settings.streamToChat);
-		const state: StreamState = { seen: new Set() };
-		try {
-			for await (const event of streamEvents.call(
-				this,
-				target,
-				{ ...req, abortSignal: this.getExecutionCancelSignal?.() },
-				{
-					family: 'completion',
-					totalTimeoutMs: settings.totalTimeoutMs,
-					silenceTimeoutMs: settings.silenceTimeoutMs,
-					stopRequest: (taskId) => ({ method: 'POST', path: `/completion-messages/${encodeURIComponent(taskId)}/stop`, body: { user }, user }),
-				},
-				state,
-			)) {
-				await chat.text(answer.add(event));
-			}
-		} catch (error) {
-			await chat.fail((error as Error).message);
-			throw error;
-		}
-		if (state.blockingBody) answer.addBlocking(state.blockingBody);
-		await chat.end();
-	}
+	await generate.call(this, target, req, responseMode, 'completion', answer, stopRequestFor('/completion-messages', user));
 	const json = answer.result({ includeThoughts: false, includeMessageFiles: options.includeMessageFiles === true, includeNodeTrace: false });
 	// Text generators have no conversations (§2.2).
 	delete json.conversation_id;

@@ -1,10 +1,7 @@
 import { NodeApiError } from 'n8n-workflow';
-import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject } from 'n8n-workflow';
 
-import type { StreamFamily } from '../../types';
-import type { DifyRequest, DifyTarget } from '../../transport/request';
-import { streamEvents, type StreamState } from '../../transport/stream';
-import { ChatStreamer, type StreamSettings } from '../streamOptions';
+import type { DifyTarget } from '../../transport/request';
 import { downloadOutputFiles } from './outputFiles';
 import { WorkflowResult } from './workflowResult';
 
@@ -47,46 +44,6 @@ export function newWorkflowResult(options: WorkflowOutputOptions): WorkflowResul
 		includeNodeTrace: options.includeNodeTrace === true,
 		includeNodeData: options.includeNodeTrace === true && options.includeNodeData === true,
 	});
-}
-
-/** The stop request for a workflow task (§2.3): Dify needs a JSON body with `user`, which it does not check. */
-export function workflowStopRequest(user: string): (taskId: string) => DifyRequest {
-	return (taskId) => ({ method: 'POST', path: `/workflows/tasks/${encodeURIComponent(taskId)}/stop`, body: { user }, user });
-}
-
-/**
- * Reads a workflow event stream (a new run, or a reattached one) into `result`, forwarding
- * `text_chunk` text to a streaming chat. Node events are folded one by one and never buffered.
- */
-export async function readWorkflowStream(
-	this: IExecuteFunctions,
-	target: DifyTarget,
-	req: DifyRequest,
-	family: StreamFamily,
-	settings: StreamSettings,
-	fold: { add(event: IDataObject): string | undefined; addBlocking(body: IDataObject): void },
-	stopRequest: ((taskId: string) => DifyRequest) | undefined,
-): Promise<StreamState> {
-	const i = req.itemIndex ?? 0;
-	const chat = new ChatStreamer(this, i, settings.streamToChat);
-	const state: StreamState = { seen: new Set() };
-	try {
-		for await (const event of streamEvents.call(
-			this,
-			target,
-			{ ...req, abortSignal: this.getExecutionCancelSignal?.() },
-			{ family, totalTimeoutMs: settings.totalTimeoutMs, silenceTimeoutMs: settings.silenceTimeoutMs, stopRequest },
-			state,
-		)) {
-			await chat.text(fold.add(event));
-		}
-	} catch (error) {
-		await chat.fail((error as Error).message);
-		throw error;
-	}
-	if (state.blockingBody) fold.addBlocking(state.blockingBody);
-	await chat.end();
-	return state;
 }
 
 /**

@@ -2,16 +2,15 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyOperation, OperationContext } from '../../types';
-import { difyRequest, type DifyTarget } from '../../transport/request';
+import type { DifyTarget } from '../../transport/request';
 import { getJsonObject, getUser, targetOf, userField } from '../common';
 import { fileMappings, splitList } from '../file/fileInputs';
-import { getStreamSettings, responseModeField, streamOptionFields } from '../streamOptions';
+import { generate, stopRequestFor } from '../generate';
+import { responseModeField, streamOptionFields } from '../streamOptions';
 import {
 	newWorkflowResult,
-	readWorkflowStream,
 	workflowItem,
 	workflowOutputOptions,
-	workflowStopRequest,
 	type WorkflowOutputOptions,
 } from './execution';
 
@@ -187,13 +186,8 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const workflowId = options.workflowId?.trim();
 	const path = workflowId ? `/workflows/${encodeURIComponent(workflowId)}/run` : '/workflows/run';
 	const req = { method: 'POST' as const, path, body: { inputs, user, response_mode: responseMode }, user, itemIndex: i };
-	const settings = getStreamSettings.call(this, i);
 	const result = newWorkflowResult(options);
-	if (responseMode === 'blocking') {
-		result.addBlocking(await difyRequest.call(this, target, { ...req, timeoutMs: settings.totalTimeoutMs }));
-	} else {
-		await readWorkflowStream.call(this, target, req, 'workflow', settings, result, workflowStopRequest(user));
-	}
+	await generate.call(this, target, req, responseMode, 'workflow', result, stopRequestFor('/workflows/tasks', user));
 	return await workflowItem.call(this, target, result, options, i);
 }
 

@@ -1,0 +1,42 @@
+import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
+
+/**
+ * The credential test and the nodes accept every way users write the base URL: with or without
+ * `/v1`, with or without a trailing slash (the nodes use `normaliseBaseUrl` with the same rules).
+ */
+export const BASE_URL_EXPRESSION =
+	'={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") + "/v1" }}';
+
+export function baseUrlField(description: string): INodeProperties {
+	return {
+		displayName: 'Base URL',
+		name: 'baseUrl',
+		type: 'string',
+		default: 'https://api.dify.ai/v1',
+		placeholder: 'https://api.dify.ai/v1',
+		required: true,
+		description,
+	};
+}
+
+export function apiKeyField(description: string): INodeProperties {
+	return {
+		displayName: 'API Key',
+		name: 'apiKey',
+		type: 'string',
+		typeOptions: { password: true },
+		default: '',
+		required: true,
+		description,
+	};
+}
+
+/** Both Dify key types are Bearer tokens (dify-service-api.md §1.2). */
+export const bearerAuth: IAuthenticateGeneric = {
+	type: 'generic',
+	properties: {
+		headers: {
+			Authorization: '=Bearer {{$credentials.apiKey}}',
+		},
+	},
+};
