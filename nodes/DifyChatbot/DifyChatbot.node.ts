@@ -1,14 +1,14 @@
 import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
 
 import { buildDescription } from '../shared/description';
-import { listSearch } from '../shared/methods';
+import { listSearch, resourceMapping } from '../shared/methods';
 import { DIFY_CHATBOT } from '../shared/operationTable';
 import { route } from '../shared/router';
 
 export class DifyChatbot implements INodeType {
 	description = buildDescription(DIFY_CHATBOT);
 
-	methods = { listSearch };
+	methods = { listSearch, resourceMapping };
 
 	async execute(this: IExecuteFunctions) {
 		return await route.call(this, DIFY_CHATBOT);

@@ -315,16 +315,17 @@ export async function runCredentialTest(
 	return result.items[0].json as { statusCode: number; body: IDataObject };
 }
 
-/** Runs a node's list-search method (the "From list" mode of a resource locator) as the editor does. */
+/** Runs a node's list-search or resource-mapping method as the editor does. */
 export async function runListSearch(options: {
 	type: string;
 	method: string;
+	kind?: 'listSearch' | 'resourceMapping';
 	parameters: IDataObject;
 	credentials: Record<string, ICredentialDataDecryptedObject>;
 	filter?: string;
 	paginationToken?: string;
 }) {
-	const nodeType = NODE_TYPES[options.type] as INodeType & { methods: { listSearch: Record<string, Function> } };
+	const nodeType = NODE_TYPES[options.type] as INodeType & { methods: Record<string, Record<string, Function>> };
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Dify',
@@ -342,5 +343,5 @@ export async function runListSearch(options: {
 		variables: {},
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.conversationId');
-	return await nodeType.methods.listSearch[options.method].call(context, options.filter, options.paginationToken);
+	return await nodeType.methods[options.kind ?? 'listSearch'][options.method].call(context, options.filter, options.paginationToken);
 }

@@ -2,7 +2,8 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
-import { getJsonObject, getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
+import { getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
+import { getInputs, inputsProperties } from '../inputs';
 import { generate, stopRequestFor } from '../generate';
 import { responseModeField, streamOptionFields } from '../streamOptions';
 import { conversationLocator } from '../conversation/locator';
@@ -71,14 +72,9 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 			description:
 				'Conversation to continue. Leave empty to start a new one; the output has its conversation_id for the next turn. Only conversations of the same User can be continued.',
 		}),
-		{
-			displayName: 'Inputs (JSON)',
-			name: 'inputs',
-			type: 'json',
-			default: '{}',
-			description:
-				'Values for the app\'s input variables, keyed by variable name, e.g. {"language": "French"}. Dify checks them on every turn, so send required ones each time.',
-		},
+		...inputsProperties(
+			'Values for the app\'s input variables, keyed by variable name, e.g. {"language": "French"}. Dify checks them on every turn, so send required ones each time.',
+		),
 		filesField,
 		responseModeField,
 		{
@@ -109,7 +105,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const responseMode = this.getNodeParameter('responseMode', i, 'streaming') as 'streaming' | 'blocking';
 	const body: IDataObject = {
 		query,
-		inputs: getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)'),
+		inputs: getInputs.call(this, i),
 		user,
 		response_mode: responseMode,
 		conversation_id: locatorValue.call(this, 'conversationId', i),

@@ -1,7 +1,8 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyOperation, OperationContext } from '../../types';
-import { getJsonObject, getUser, jsonItems, targetOf, userField } from '../common';
+import { getUser, jsonItems, targetOf, userField } from '../common';
+import { getInputs, inputsProperties } from '../inputs';
 import { fileMappings, splitList } from '../file/fileInputs';
 import { generate, stopRequestFor } from '../generate';
 import { responseModeField, streamOptionFields } from '../streamOptions';
@@ -45,14 +46,9 @@ const options: INodeProperties[] = [
 ];
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputs',
-		type: 'json',
-		default: '{}',
-		description:
-			'Values for the app\'s input variables, keyed by variable name, e.g. {"query": "Write a haiku about the sea"}. Dify does not fill defaults for text generators: send every value the prompt uses.',
-	},
+	...inputsProperties(
+		'Values for the app\'s input variables, keyed by variable name, e.g. {"query": "Write a haiku about the sea"}. Dify does not fill defaults for text generators: send every value the prompt uses.',
+	),
 	userField,
 	responseModeField,
 	{
@@ -79,7 +75,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const options = this.getNodeParameter('options', i, {}) as CompletionOptions;
 	const responseMode = this.getNodeParameter('responseMode', i, 'streaming') as 'streaming' | 'blocking';
 	const body: IDataObject = {
-		inputs: getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)'),
+		inputs: getInputs.call(this, i),
 		user,
 		response_mode: responseMode,
 	};

@@ -3,7 +3,8 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { DifyOperation, OperationContext } from '../../types';
 import type { DifyTarget } from '../../transport/request';
-import { getJsonObject, getUser, targetOf, userField } from '../common';
+import { getUser, targetOf, userField } from '../common';
+import { getInputs, inputsProperties } from '../inputs';
 import { fileMappings, splitList } from '../file/fileInputs';
 import { generate, stopRequestFor } from '../generate';
 import { responseModeField, streamOptionFields } from '../streamOptions';
@@ -105,14 +106,9 @@ export function fileInputsProperty(description: string): INodeProperties {
 }
 
 const properties: INodeProperties[] = [
-	{
-		displayName: 'Inputs (JSON)',
-		name: 'inputs',
-		type: 'json',
-		default: '{}',
-		description:
-			'Values for the variables of the workflow\'s Start node, keyed by variable name, e.g. {"text": "Hello"}. Use "File Inputs" for file variables.',
-	},
+	...inputsProperties(
+		'Values for the variables of the workflow\'s Start node, keyed by variable name, e.g. {"text": "Hello"}. Use "File Inputs" for file variables.',
+	),
 	fileInputsProperty(
 		'Files for the file and file-list variables of the Start node. Binary files are uploaded to Dify first, as the same User as the run (Dify refuses files of other users).',
 	),
@@ -181,7 +177,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const user = getUser.call(this, i);
 	const options = this.getNodeParameter('options', i, {}) as RunOptions;
 	const responseMode = this.getNodeParameter('responseMode', i, 'streaming') as 'streaming' | 'blocking';
-	const inputs = getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)');
+	const inputs = getInputs.call(this, i);
 	await addFileInputs.call(this, target, i, user, inputs);
 	const workflowId = options.workflowId?.trim();
 	const path = workflowId ? `/workflows/${encodeURIComponent(workflowId)}/run` : '/workflows/run';

@@ -1,0 +1,47 @@
+import type { FieldType, IDataObject, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
+
+import { difyRequest } from '../transport/request';
+
+/** Dify input control → n8n field type (dify-service-api.md §7.2). File inputs have their own fields. */
+const TYPES: Record<string, FieldType> = {
+	'text-input': 'string',
+	paragraph: 'string',
+	select: 'options',
+	number: 'number',
+	checkbox: 'boolean',
+	json_object: 'object',
+};
+
+/** Turns one `user_input_form` item (`{"<type>": {...}}`) into a form field, or skips it. */
+export function inputField(item: IDataObject): ResourceMapperField | undefined {
+	const [kind, raw] = Object.entries(item)[0] ?? [];
+	const def = (raw ?? {}) as IDataObject;
+	const type = TYPES[String(def.type ?? kind)];
+	const variable = String(def.variable ?? '');
+	if (!type || !variable) return undefined;
+	const label = typeof def.label === 'string' && def.label ? def.label : variable;
+	const field: ResourceMapperField = {
+		id: variable,
+		displayName: label === variable ? variable : `${label} (${variable})`,
+		required: def.required === true,
+		defaultMatch: false,
+		display: true,
+		type,
+		canBeUsedToMatch: false,
+		// Hidden inputs are pre-filled in Dify's own UI; they can still be added here.
+		removed: def.hide === true,
+	};
+	if (type === 'options') field.options = ((def.options as string[] | undefined) ?? []).map((o) => ({ name: o, value: o }));
+	if (def.default !== undefined && def.default !== null && def.default !== '') field.defaultValue = def.default as string | number | boolean;
+	return field;
+}
+
+export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
+	const parameters = await difyRequest.call(this, { credential: 'difyApi' }, { method: 'GET', path: '/parameters' });
+	const form = Array.isArray(parameters.user_input_form) ? (parameters.user_input_form as IDataObject[]) : [];
+	const fields = form.map(inputField).filter((f): f is ResourceMapperField => f !== undefined);
+	return {
+		fields,
+		emptyFieldsNotice: 'This app has no input variables (file inputs are set under Files).',
+	};
+}
