@@ -115,9 +115,8 @@ beforeAll(async () => {
 			difyNode('difyCompletion', 'Dify', credentialRef(server, 'completion'), {
 				resource: 'message',
 				operation: 'send',
-				query: 'Write a haiku',
 				user: 'e2e-user',
-				inputs: '{}',
+				inputs: '{"query": "Write a haiku"}',
 				responseMode: 'blocking',
 				options: {},
 			}),

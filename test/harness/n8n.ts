@@ -325,7 +325,8 @@ export async function runListSearch(options: {
 	filter?: string;
 	paginationToken?: string;
 }) {
-	const nodeType = NODE_TYPES[options.type] as INodeType & { methods: Record<string, Record<string, Function>> };
+	type LoadMethod = (this: unknown, ...args: unknown[]) => Promise<unknown>;
+	const nodeType = NODE_TYPES[options.type] as unknown as { methods: Record<string, Record<string, LoadMethod>> };
 	const node: INode = {
 		id: 'node-under-test',
 		name: 'Dify',

@@ -1,17 +1,19 @@
+import type { INodeListSearchResult } from 'n8n-workflow';
+
 import { runListSearch } from '../harness/n8n';
 import { seedTurns, useDifyServer } from './support';
 
 const server = useDifyServer();
 
-const search = (parameters: Record<string, string>, filter?: string, paginationToken?: string) =>
-	runListSearch({
+const search = async (parameters: Record<string, string>, filter?: string, paginationToken?: string) =>
+	(await runListSearch({
 		type: 'dify.difyChatbot',
 		method: 'searchConversations',
 		parameters: { resource: 'message', operation: 'send', ...parameters },
 		credentials: { difyApi: { baseUrl: server().apiBase, apiKey: server().keys.chat } },
 		filter,
 		paginationToken,
-	});
+	})) as INodeListSearchResult;
 
 it('lists the conversations of the User typed in the form, with paging and a filter', async () => {
 	await seedTurns(server(), server().keys.chat, 'ann', 105);
