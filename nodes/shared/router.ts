@@ -14,36 +14,61 @@ function errorJson(error: Error & { description?: string | null; httpCode?: stri
 	return json;
 }
 
+/** "Items at Once" from the operation's options; 1 (in order, one after the other) when absent. */
+function concurrencyOf(this: IExecuteFunctions): number {
+	try {
+		const value = Number(this.getNodeParameter('options.concurrency', 0, 1));
+		return Number.isFinite(value) && value >= 1 ? Math.min(Math.floor(value), 32) : 1;
+	} catch {
+		return 1;
+	}
+}
+
 /**
- * The item loop every Dify node shares: one result list per input item, in input order, each output
- * item paired with its input; with "Continue On Fail" a failed item becomes one error item.
+ * The item loop every Dify node shares: one result list per input item, output in input order, each
+ * output item paired with its input; with "Continue On Fail" a failed item becomes one error item.
+ * Items may run several at once (independent workflow runs), never more than the option allows.
  */
 export async function route(this: IExecuteFunctions, spec: DifyNodeSpec): Promise<INodeExecutionData[][]> {
 	const items = this.getInputData();
-	const output: INodeExecutionData[] = [];
-	for (let i = 0; i < items.length; i++) {
-		try {
-			const resource = this.getNodeParameter('resource', i) as string;
-			const operationName = this.getNodeParameter('operation', i) as string;
-			const operation = findOperation(spec, resource, operationName);
-			if (!operation) {
-				throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported by ${spec.displayName}`, {
-					itemIndex: i,
-				});
-			}
-			const results = await operation.execute.call(this, { node: spec, itemIndex: i });
-			for (const result of results) output.push({ ...result, pairedItem: { item: i } });
-		} catch (error) {
-			if (this.continueOnFail()) {
-				output.push({ json: errorJson(error as Error), pairedItem: { item: i } });
-				continue;
-			}
-			if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-				if (error.context) error.context.itemIndex ??= i;
-				throw error;
-			}
-			throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: i });
+	const results: INodeExecutionData[][] = new Array(items.length);
+	const runItem = async (i: number): Promise<INodeExecutionData[]> => {
+		const resource = this.getNodeParameter('resource', i) as string;
+		const operationName = this.getNodeParameter('operation', i) as string;
+		const operation = findOperation(spec, resource, operationName);
+		if (!operation) {
+			throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported by ${spec.displayName}`, {
+				itemIndex: i,
+			});
 		}
+		const out = await operation.execute.call(this, { node: spec, itemIndex: i });
+		return out.map((result) => ({ ...result, pairedItem: { item: i } }));
+	};
+	let next = 0;
+	const failed: { index?: number; error?: unknown } = {};
+	const worker = async () => {
+		while (failed.index === undefined && next < items.length) {
+			const i = next++;
+			try {
+				results[i] = await runItem(i);
+			} catch (error) {
+				if (this.continueOnFail()) {
+					results[i] = [{ json: errorJson(error as Error), pairedItem: { item: i } }];
+				} else if (failed.index === undefined || i < failed.index) {
+					failed.index = i;
+					failed.error = error;
+				}
+			}
+		}
+	};
+	await Promise.all(Array.from({ length: Math.min(concurrencyOf.call(this), Math.max(items.length, 1)) }, worker));
+	if (failed.index !== undefined) {
+		const { index, error } = failed;
+		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
+			if (error.context) error.context.itemIndex ??= index;
+			throw error;
+		}
+		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: index });
 	}
-	return [output];
+	return [results.flat()];
 }

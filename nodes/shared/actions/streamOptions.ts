@@ -26,6 +26,15 @@ export const responseModeField: INodeProperties = {
 /** Options shared by every streaming operation. */
 export const streamOptionFields: INodeProperties[] = [
 	{
+		displayName: 'Items at Once',
+		name: 'concurrency',
+		type: 'number',
+		typeOptions: { minValue: 1, maxValue: 32 },
+		default: 1,
+		description:
+			'How many input items to send to Dify at the same time. Keep 1 for turns of one conversation (they must stay in order); raise it for independent runs. Dify may answer too_many_requests above the app\'s limit.',
+	},
+	{
 		displayName: 'Stream to Chat',
 		name: 'streamToChat',
 		type: 'boolean',
