@@ -372,8 +372,10 @@ class N8nInstance {
         throw new Error(`n8n start exited early (${raced.sig || `code ${raced.code}`}):\n${this.serverLog.slice(-4000)}`);
       }
       try {
-        const r = await request(`${this.url}/healthz/readiness`, { timeoutMs: 2000 });
-        if (r.status === 200) break;
+        // Readiness only says the DB is up; n8n 1.x registers its REST routes and webhooks after
+        // that, so also wait for a public REST route (the editor's first request).
+        const ready = await request(`${this.url}/healthz/readiness`, { timeoutMs: 2000 });
+        if (ready.status === 200 && (await request(`${this.url}/rest/settings`, { timeoutMs: 2000 })).status === 200) break;
       } catch {
         /* not listening yet */
       }
@@ -401,7 +403,7 @@ class N8nInstance {
     if (r.status !== 200) {
       r = await this.request('/rest/login', {
         method: 'POST',
-        body: this.isV1 ? { email: owner.email, password: owner.password } : { emailOrLdapLoginId: owner.email, password: owner.password },
+        body: { emailOrLdapLoginId: owner.email, password: owner.password },
       });
     }
     if (r.status !== 200) throw new Error(`could not log in to n8n: ${r.status} ${r.text.slice(0, 300)}`);

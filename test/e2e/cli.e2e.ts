@@ -251,12 +251,17 @@ describe('examples/', () => {
 
 	testIf(runnable('run-dify-workflow-for-each-row.json'))('run a Dify workflow for each row of a table', async () => {
 		const wf = byFile['run-dify-workflow-for-each-row.json'].workflow;
-		const items = await runOk(wf.id, 'Row with result');
-		expect(items).toHaveLength(3);
-		for (const item of items) {
-			expect(item.json.result).toBe(`Processed: ${item.json.text}`);
-			expect(item.json.difyStatus).toBe('succeeded');
-		}
+		const r = await run(wf.id);
+		expect(r.result?.status).toBe('success');
+		const rows = outputOf(r.result, 'Rows of the table');
+		const runs = outputOf(r.result, 'Run Dify workflow');
+		expect(runs.map((x) => x.json.outputs)).toEqual(rows.map((row) => ({ result: `Processed: ${row.json.text}` })));
+		expect(runs.map((x) => x.pairedItem)).toEqual(rows.map((_, i) => ({ item: i })));
+		// The last node joins each row with its result through n8n's paired items ($('…').item).
+		const joined = outputOf(r.result, 'Row with result').map((x) => x.json);
+		expect(joined).toEqual(
+			rows.map((row) => expect.objectContaining({ id: row.json.id, text: row.json.text, result: `Processed: ${row.json.text}`, difyStatus: 'succeeded' })),
+		);
 	});
 
 	testIf(runnable('ask-dify-about-a-downloaded-file.json'))('ask a Dify app about a downloaded file', async () => {

@@ -29,6 +29,24 @@ function streamedText(text: string): string {
 		.join('');
 }
 
+/**
+ * Waits until `count` executions of a workflow have finished. A streamed answer can reach the client
+ * before the rest of the workflow (here: saving the conversation id) has run and been saved.
+ */
+async function finishedExecutions(workflowId: string, count: number): Promise<void> {
+	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const deadline = Date.now() + 30000;
+	for (;;) {
+		const r = await instance.request(`/rest/executions?filter=${filter}`, { headers: { cookie } });
+		const results = ((r.json as { data?: { results?: Array<{ status: string; finished?: boolean }> } })?.data?.results ?? []).filter(
+			(e) => !['running', 'new', 'waiting'].includes(e.status),
+		);
+		if (results.length >= count) return;
+		if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${results.length} of ${count} executions finished after 30 s (${r.status} ${r.text.slice(0, 300)})`);
+		await new Promise((res) => setTimeout(res, 250));
+	}
+}
+
 function chatRequests() {
 	return server.requests.filter((r) => r.path === '/chat-messages');
 }
@@ -122,22 +140,28 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 });
 
 (chatExample ? describe : describe.skip)(`examples/${chatExample?.file}`, () => {
-	test('the public chat answers through the sandbox and keeps the Dify conversation', async () => {
-		const ask = (chatInput: string) =>
-			instance.request(`/webhook/${chatExample!.chatPath}`, {
-				method: 'POST',
-				body: { action: 'sendMessage', sessionId: 'e2e-session-1', chatInput },
-			});
+	const ask = (chatInput: string) =>
+		instance.request(`/webhook/${chatExample!.chatPath}`, {
+			method: 'POST',
+			body: { action: 'sendMessage', sessionId: 'e2e-session-1', chatInput },
+		});
+
+	test('the public chat streams the answer of the Dify sandbox', async () => {
 		const first = await ask('Hello chat');
 		expect(first.status).toBe(200);
 		expect(streamedText(first.text)).toBe('Echo: Hello chat');
+		const [req] = chatRequests().map((r) => r.json as { user: string; query: string; conversation_id?: string });
+		expect(req).toMatchObject({ user: 'e2e-session-1', query: 'Hello chat', response_mode: 'streaming' });
+		expect(req.conversation_id ?? '').toBe('');
+	});
+
+	test('the next message of the same chat session continues the Dify conversation', async () => {
+		// The previous test's run must have finished: it saves the session's conversation id.
+		await finishedExecutions(chatExample!.workflow.id, 1);
 		const second = await ask('And again');
 		expect(streamedText(second.text)).toBe('Echo: And again');
-
-		const [one, two] = chatRequests().map((r) => r.json as { user: string; conversation_id?: string });
-		expect(one.user).toBe('e2e-session-1');
-		expect(one.conversation_id ?? '').toBe('');
-		expect(two.conversation_id).toEqual(expect.any(String));
-		expect(two.conversation_id).not.toBe('');
+		const [req] = chatRequests().map((r) => r.json as { conversation_id?: string });
+		expect(req.conversation_id).toEqual(expect.any(String));
+		expect(req.conversation_id).not.toBe('');
 	});
 });
