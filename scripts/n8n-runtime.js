@@ -241,7 +241,7 @@ function unreachable(detail) {
     `Cannot reach the npm registry (${reg}).\n` +
       `The n8n runtime is downloaded from the npm registry once and then reused from ${storeRoot()}.\n` +
       `Check the network or proxy (npm config get proxy / https-proxy), or point npm at a mirror with npm_config_registry=<url>, then run again.\n` +
-      (detail ? `npm said: ${detail.trim().split('\n').slice(-3).join(' | ')}` : ''),
+      (detail ? `npm said: ${(detail.split('\n').find((l) => NETWORK_ERROR.test(l)) || detail.trim().split('\n').pop()).trim()}` : ''),
   );
 }
 

@@ -139,6 +139,11 @@ async function shutdown(code) {
 let instance = null;
 
 async function main() {
+  if (args.has('--help') || args.has('-h')) {
+    console.log('npm start [-- --fresh] [-- --no-build] [-- --sandbox-port=8787]   (N8N_PORT=5678)\n' +
+      'Builds and installs this package into a local n8n with the Dify sandbox and the examples; Ctrl-C stops it.');
+    return;
+  }
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
 

@@ -33,16 +33,19 @@ function streamedText(text: string): string {
  * Waits until `count` executions of a workflow have finished. A streamed answer can reach the client
  * before the rest of the workflow (here: saving the conversation id) has run and been saved.
  */
-async function finishedExecutions(workflowId: string, count: number): Promise<void> {
+async function finishedCount(workflowId: string): Promise<number> {
 	const filter = encodeURIComponent(JSON.stringify({ workflowId }));
+	const r = await instance.request(`/rest/executions?filter=${filter}`, { headers: { cookie } });
+	if (r.status !== 200) throw new Error(`GET /rest/executions: ${r.status} ${r.text.slice(0, 300)}`);
+	const results = (r.json as { data?: { results?: Array<{ status: string }> } })?.data?.results ?? [];
+	return results.filter((e) => !['running', 'new', 'waiting'].includes(e.status)).length;
+}
+
+async function finishedExecutions(workflowId: string, count: number): Promise<void> {
 	const deadline = Date.now() + 30000;
-	for (;;) {
-		const r = await instance.request(`/rest/executions?filter=${filter}`, { headers: { cookie } });
-		const results = ((r.json as { data?: { results?: Array<{ status: string; finished?: boolean }> } })?.data?.results ?? []).filter(
-			(e) => !['running', 'new', 'waiting'].includes(e.status),
-		);
-		if (results.length >= count) return;
-		if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${results.length} of ${count} executions finished after 30 s (${r.status} ${r.text.slice(0, 300)})`);
+	let seen = 0;
+	while ((seen = await finishedCount(workflowId)) < count) {
+		if (Date.now() > deadline) throw new Error(`workflow ${workflowId}: ${seen} of ${count} executions finished after 30 s`);
 		await new Promise((res) => setTimeout(res, 250));
 	}
 }
@@ -140,10 +143,10 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 });
 
 (chatExample ? describe : describe.skip)(`examples/${chatExample?.file}`, () => {
-	const ask = (chatInput: string) =>
+	const ask = (chatInput: string, sessionId = 'e2e-session-1') =>
 		instance.request(`/webhook/${chatExample!.chatPath}`, {
 			method: 'POST',
-			body: { action: 'sendMessage', sessionId: 'e2e-session-1', chatInput },
+			body: { action: 'sendMessage', sessionId, chatInput },
 		});
 
 	test('the public chat streams the answer of the Dify sandbox', async () => {
@@ -156,12 +159,16 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 	});
 
 	test('the next message of the same chat session continues the Dify conversation', async () => {
-		// The previous test's run must have finished: it saves the session's conversation id.
-		await finishedExecutions(chatExample!.workflow.id, 1);
-		const second = await ask('And again');
+		const before = await finishedCount(chatExample!.workflow.id);
+		const first = await ask('Remember me', 'e2e-session-2');
+		expect(streamedText(first.text)).toBe('Echo: Remember me');
+		// The streamed answer can arrive before the run has saved the session's conversation id.
+		await finishedExecutions(chatExample!.workflow.id, before + 1);
+		const second = await ask('And again', 'e2e-session-2');
 		expect(streamedText(second.text)).toBe('Echo: And again');
-		const [req] = chatRequests().map((r) => r.json as { conversation_id?: string });
-		expect(req.conversation_id).toEqual(expect.any(String));
-		expect(req.conversation_id).not.toBe('');
+		const [one, two] = chatRequests().map((r) => r.json as { conversation_id?: string });
+		expect(one.conversation_id ?? '').toBe('');
+		expect(two.conversation_id).toEqual(expect.any(String));
+		expect(two.conversation_id).not.toBe('');
 	});
 });
