@@ -135,6 +135,59 @@ beforeAll(async () => {
 		]);
 	}
 
+	// Issue 4: two turns keep the conversation; a chatflow pause returns its form token.
+	add('e2eTwoTurns00001', 'chatbot two turns', [
+		chatbot(server, 'Turn 1', 'chat', { ...send, query: 'first turn', responseMode: 'streaming' }),
+		chatbot(server, 'Turn 2', 'chat', {
+			...send,
+			query: 'second turn',
+			responseMode: 'streaming',
+			conversationId: { __rl: true, mode: 'id', value: '={{ $json.conversation_id }}' },
+		}),
+	]);
+	if (hasNode('difyChatflow')) {
+		add('e2eChatflowPause', 'chatflow pause', [
+			difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'needs approval [pause]', responseMode: 'streaming' }),
+		]);
+	}
+	// Issue 5: several items, a failed run, a paused run answered through Human Input.
+	if (hasOperation('difyWorkflow', 'humanInput', 'submit')) {
+		const runNode = (name: string, inputs: string, extra: Record<string, unknown> = {}) =>
+			difyNode('difyWorkflow', name, credentialRef(server, 'workflow'), {
+				resource: 'workflow',
+				operation: 'run',
+				inputs,
+				user: 'e2e-user',
+				responseMode: 'streaming',
+				options: {},
+				...extra,
+			});
+		add('e2eWorkflowRows1', 'workflow rows', [
+			{
+				name: 'Rows',
+				type: 'n8n-nodes-base.code',
+				typeVersion: 2,
+				parameters: { jsCode: "return ['alpha', 'beta', 'gamma'].map((text) => ({ json: { text } }));" },
+			},
+			runNode('Dify', '={{ JSON.stringify({ text: $json.text }) }}'),
+		]);
+		add('e2eWorkflowFail1', 'workflow fails', [runNode('Dify', '{"text": "break", "fail": true}')]);
+		add('e2eWorkflowHitl1', 'workflow human input', [
+			runNode('Run', '{"text": "needs review", "pause": true}'),
+			difyNode('difyWorkflow', 'Answer', credentialRef(server, 'workflow'), {
+				resource: 'humanInput',
+				operation: 'submit',
+				formToken: '={{ $json.pause.forms[0].form_token }}',
+				action: 'approve',
+				inputs: '{"feedback": "looks good"}',
+				user: 'e2e-user',
+				waitForRun: true,
+				workflowRunId: '={{ $json.workflow_run_id }}',
+				options: {},
+			}),
+		]);
+	}
+
 	const credentials = [
 		...credentialsFor(server),
 		{ id: 'e2eBadKeyCred001', name: 'Dify wrong key', type: 'difyApi', data: { baseUrl: server.url, apiKey: BAD_KEY } },
@@ -165,6 +218,8 @@ test(`n8n ${LINE}.x loads every node of the package from its community-package f
 	const names = ours.map((t) => t.name);
 	for (const node of packageNodes()) expect(names).toContain(`${PACKAGE}.${node}`);
 	expect(names).toContain(`${PACKAGE}.difyChatbot`);
+	// usableAsTool: n8n derives the AI Agent tool variant of each node.
+	expect(names).toContain(`${PACKAGE}.difyChatbotTool`);
 	const chatbotType = ours.find((t) => t.name === `${PACKAGE}.difyChatbot`);
 	expect(chatbotType?.credentials?.map((c) => c.name)).toEqual(['difyApi']);
 });
@@ -190,7 +245,18 @@ describe('Dify Chatbot', () => {
 		const [item] = await runOk('e2eAgentStream01', 'Dify');
 		expect(typeof item.json.answer).toBe('string');
 		expect(item.json.answer.length).toBeGreaterThan(0);
-		expect(Array.isArray(item.json.agent_thoughts)).toBe(true);
+		const thoughts = item.json.agent_thoughts as Array<{ id: string; tool?: string }>;
+		expect(thoughts.length).toBeGreaterThan(0);
+		expect(thoughts.some((t) => t.tool)).toBe(true);
+	});
+
+	test('two turns keep one conversation_id', async () => {
+		const r = await run('e2eTwoTurns00001');
+		expect(r.result?.status).toBe('success');
+		const [first] = outputOf(r.result, 'Turn 1');
+		const [second] = outputOf(r.result, 'Turn 2');
+		expect(second.json.conversation_id).toBe(first.json.conversation_id);
+		expect(requestsTo('/chat-messages')[1].json).toMatchObject({ conversation_id: first.json.conversation_id });
 	});
 
 	test('app.getInfo', async () => {
@@ -227,6 +293,12 @@ describeIf(hasNode('difyChatflow'))('Dify Chatflow', () => {
 		expect(item.json.answer).toBe('Echo: Hello chatflow');
 		expect(item.json.workflow_run_id).toEqual(expect.any(String));
 	});
+
+	test('a run paused at Human Input returns its form token, not an error', async () => {
+		const [item] = await runOk('e2eChatflowPause', 'Dify');
+		expect(item.json.status).toBe('paused');
+		expect(item.json.pause.forms[0].form_token).toEqual(expect.any(String));
+	});
 });
 
 describeIf(hasOperation('difyCompletion', 'message', 'send'))('Dify Completion', () => {
@@ -241,6 +313,29 @@ describeIf(hasOperation('difyWorkflow', 'workflow', 'run'))('Dify Workflow', () 
 		const [item] = await runOk('e2eWorkflowRun01', 'Dify');
 		expect(item.json.status).toBe('succeeded');
 		expect(item.json.outputs).toEqual({ result: 'Processed: hello workflow' });
+	});
+
+	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('workflow.run over several items, in order and paired', async () => {
+		const items = await runOk('e2eWorkflowRows1', 'Dify');
+		expect(items.map((i) => i.json.outputs.result)).toEqual(['Processed: alpha', 'Processed: beta', 'Processed: gamma']);
+		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
+	});
+
+	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('a failed run fails the node with Dify\'s message', async () => {
+		const r = await run('e2eWorkflowFail1');
+		expect(r.code).not.toBe(0);
+		const error = errorOf(r.result);
+		expect(`${error?.message ?? ''}`).toMatch(/^Dify workflow run failed.*forced failure \(inputs\.fail\)/);
+	});
+
+	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('a paused run answered through Human Input / Submit finishes', async () => {
+		const r = await run('e2eWorkflowHitl1');
+		expect(r.result?.status).toBe('success');
+		const [paused] = outputOf(r.result, 'Run');
+		expect(paused.json.status).toBe('paused');
+		const [done] = outputOf(r.result, 'Answer');
+		expect(done.json.status).toBe('succeeded');
+		expect(requestsTo(`/form/human_input/${paused.json.pause.forms[0].form_token}`)[0].json).toMatchObject({ action: 'approve', inputs: { feedback: 'looks good' } });
 	});
 });
 
