@@ -74,3 +74,15 @@ export function requireId(this: IExecuteFunctions, value: string, label: string,
 }
 
 export type { OperationContext };
+
+/** The "Options" collection of an operation, its options sorted as n8n's guidelines ask. */
+export function optionsCollection(options: INodeProperties[]): INodeProperties {
+	return {
+		displayName: 'Options',
+		name: 'options',
+		type: 'collection',
+		placeholder: 'Add Option',
+		default: {},
+		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
+	};
+}

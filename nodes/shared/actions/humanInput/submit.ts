@@ -3,7 +3,7 @@ import { NodeApiError } from 'n8n-workflow';
 
 import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
 import { difyRequest } from '../../transport/request';
-import { getJsonObject, getUser, jsonItems, requireId, targetOf, userField } from '../common';
+import { getJsonObject, getUser, jsonItems, optionsCollection, requireId, targetOf, userField } from '../common';
 import { ChatAnswer } from '../message/chatAnswer';
 import { getStreamSettings, streamOptionFields } from '../streamOptions';
 import { readStream } from '../generate';
@@ -69,15 +69,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 			placeholder: 'e.g. fdb2ae5c-1f7e-4b0e-9a5c-2b8f0d8c6a11',
 			description: 'The workflow_run_id of the paused run, as the paused output has it',
 		},
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			displayOptions: { show: { waitForRun: [true] } },
-			options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
-		},
+		{ ...optionsCollection(options), displayOptions: { show: { waitForRun: [true] } } },
 	];
 }
 

@@ -2,7 +2,7 @@ import { NodeApiError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
-import { getUser, jsonItems, locatorValue, targetOf, userField } from '../common';
+import { getUser, jsonItems, locatorValue, targetOf, userField, optionsCollection } from '../common';
 import { getInputs, inputsProperties } from '../inputs';
 import { generate, stopRequestFor } from '../generate';
 import { responseModeField, streamOptionFields } from '../streamOptions';
@@ -77,14 +77,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 		),
 		filesField,
 		responseModeField,
-		{
-			displayName: 'Options',
-			name: 'options',
-			type: 'collection',
-			placeholder: 'Add Option',
-			default: {},
-			options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
-		},
+		optionsCollection(options),
 	];
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import type { DifyOperation, OperationContext } from '../../types';
-import { getUser, jsonItems, targetOf, userField } from '../common';
+import { getUser, jsonItems, targetOf, userField, optionsCollection } from '../common';
 import { getInputs, inputsProperties } from '../inputs';
 import { fileMappings, splitList } from '../file/fileInputs';
 import { generate, stopRequestFor } from '../generate';
@@ -51,14 +51,7 @@ const properties: INodeProperties[] = [
 	),
 	userField,
 	responseModeField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	},
+	optionsCollection(options),
 ];
 
 interface CompletionOptions extends IDataObject {

@@ -3,7 +3,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 
 import type { DifyOperation, OperationContext } from '../../types';
 import type { DifyTarget } from '../../transport/request';
-import { getUser, targetOf, userField } from '../common';
+import { getUser, targetOf, userField, optionsCollection } from '../common';
 import { getInputs, inputsProperties } from '../inputs';
 import { fileMappings, splitList } from '../file/fileInputs';
 import { generate, stopRequestFor } from '../generate';
@@ -114,14 +114,7 @@ const properties: INodeProperties[] = [
 	),
 	userField,
 	responseModeField,
-	{
-		displayName: 'Options',
-		name: 'options',
-		type: 'collection',
-		placeholder: 'Add Option',
-		default: {},
-		options: options.sort((a, b) => a.displayName.localeCompare(b.displayName)),
-	},
+	optionsCollection(options),
 ];
 
 interface FileInput {
