@@ -86,3 +86,13 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 		options: [...options].sort((a, b) => a.displayName.localeCompare(b.displayName)),
 	};
 }
+
+/** The n8n binary field an operation reads a file from. */
+export function inputBinaryField(hint: string): INodeProperties {
+	return { displayName: 'Input Binary Field', name: 'binaryPropertyName', type: 'string', default: 'data', required: true, hint };
+}
+
+/** The n8n binary field an operation writes a downloaded file to. */
+export function outputBinaryField(hint: string): INodeProperties {
+	return { displayName: 'Put Output File in Field', name: 'binaryPropertyName', type: 'string', default: 'data', required: true, hint };
+}

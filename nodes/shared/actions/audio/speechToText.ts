@@ -3,7 +3,7 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { DifyOperation } from '../../types';
 import { buildMultipart } from '../../transport/multipart';
 import { difyRequest } from '../../transport/request';
-import { getUser, jsonItems, targetOf, userField } from '../common';
+import { getUser, jsonItems, targetOf, userField, inputBinaryField } from '../common';
 
 /**
  * Dify accepts exactly audio/mp3, audio/m4a, audio/wav, audio/amr and audio/mpga on this endpoint and
@@ -36,14 +36,7 @@ export const speechToText: DifyOperation = {
 	action: 'Transcribe audio to text',
 	description: 'Transcribe an audio file (mp3, m4a, wav, amr, mpga; up to 30 MB) with the app\'s speech-to-text model',
 	properties: [
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the input binary field containing the audio',
-		},
+		inputBinaryField('The name of the input binary field containing the audio'),
 		userField,
 	],
 	async execute(ctx) {

@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DifyOperation } from '../../types';
 import { errorFromResponse, getConnection, headerValue, parseMaybeJson, readText, sendRaw } from '../../transport/request';
-import { getUser, targetOf, userField } from '../common';
+import { getUser, targetOf, userField, outputBinaryField } from '../common';
 
 export const textToSpeech: DifyOperation = {
 	value: 'textToSpeech',
@@ -31,14 +31,7 @@ export const textToSpeech: DifyOperation = {
 			default: '',
 			description: 'Voice of the TTS model; empty uses the app\'s configured voice',
 		},
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the output binary field to put the audio in',
-		},
+		outputBinaryField('The name of the output binary field to put the audio in'),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;

@@ -2,7 +2,7 @@ import { NodeOperationError } from 'n8n-workflow';
 
 import type { DifyOperation } from '../../types';
 import { errorFromResponse, getConnection, headerValue, sendRaw } from '../../transport/request';
-import { getUser, requireId, targetOf, userField } from '../common';
+import { getUser, requireId, targetOf, userField, outputBinaryField } from '../common';
 
 /** `filename*=UTF-8''…` (RFC 5987) first, then the plain `filename="…"`. */
 export function fileNameFromDisposition(disposition: string): string | undefined {
@@ -34,14 +34,7 @@ export const download: DifyOperation = {
 			description: 'ID of an uploaded file. Dify only serves files that are attached to a message of this app.',
 		},
 		userField,
-		{
-			displayName: 'Put Output File in Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the output binary field to put the file in',
-		},
+		outputBinaryField('The name of the output binary field to put the file in'),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;

@@ -1,5 +1,5 @@
 import type { DifyOperation } from '../../types';
-import { getUser, jsonItems, targetOf, userField } from '../common';
+import { getUser, jsonItems, targetOf, userField, inputBinaryField } from '../common';
 import { uploadBinary } from './fileInputs';
 
 export const upload: DifyOperation = {
@@ -8,14 +8,7 @@ export const upload: DifyOperation = {
 	action: 'Upload a file to Dify',
 	description: 'Upload a file from a binary property, to use it in messages or runs of the same user',
 	properties: [
-		{
-			displayName: 'Input Binary Field',
-			name: 'binaryPropertyName',
-			type: 'string',
-			default: 'data',
-			required: true,
-			hint: 'The name of the input binary field containing the file to upload',
-		},
+		inputBinaryField('The name of the input binary field containing the file to upload'),
 		{
 			...userField,
 			description: `${userField.description} Upload with the same User as the message or run that will use the file: Dify refuses files of other users.`,
