@@ -1,6 +1,7 @@
-import { NodeApiError, NodeOperationError } from 'n8n-workflow';
+import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { asNodeError } from './transport/errors';
 import type { DifyNodeSpec, DifyOperation } from './types';
 
 export function findOperation(spec: DifyNodeSpec, resource: string, operation: string): DifyOperation | undefined {
@@ -64,11 +65,9 @@ export async function route(this: IExecuteFunctions, spec: DifyNodeSpec): Promis
 	await Promise.all(Array.from({ length: Math.min(concurrencyOf.call(this), Math.max(items.length, 1)) }, worker));
 	if (failed.index !== undefined) {
 		const { index, error } = failed;
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) {
-			if (error.context) error.context.itemIndex ??= index;
-			throw error;
-		}
-		throw new NodeOperationError(this.getNode(), error as Error, { itemIndex: index });
+		const nodeError = asNodeError(this.getNode(), error, index);
+		if (nodeError.context) nodeError.context.itemIndex ??= index;
+		throw nodeError;
 	}
 	return [results.flat()];
 }

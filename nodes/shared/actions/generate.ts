@@ -1,6 +1,7 @@
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { StreamFamily } from '../types';
+import { asNodeError } from '../transport/errors';
 import { difyRequest, type DifyRequest, type DifyTarget } from '../transport/request';
 import { streamEvents, type StreamState } from '../transport/stream';
 import { ChatStreamer, getStreamSettings, type StreamSettings } from './streamOptions';
@@ -43,7 +44,7 @@ export async function readStream(
 		}
 	} catch (error) {
 		await chat.fail((error as Error).message);
-		throw error;
+		throw asNodeError(this.getNode(), error, req.itemIndex);
 	}
 	if (state.blockingBody) fold.addBlocking(state.blockingBody);
 	await chat.end();

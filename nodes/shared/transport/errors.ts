@@ -165,3 +165,12 @@ export function networkError(node: INode, error: unknown, req: FailedRequest): N
 		itemIndex: req.itemIndex,
 	});
 }
+
+/**
+ * What a catch block throws: n8n's own node errors pass through unchanged (they already carry the
+ * message, hint and item), anything else is wrapped so n8n shows it as this node's error.
+ */
+export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
+	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
+	return new NodeOperationError(node, error as Error, { itemIndex });
+}

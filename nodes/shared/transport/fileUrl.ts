@@ -1,14 +1,13 @@
 import { NodeApiError } from 'n8n-workflow';
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
-import type { Readable } from 'stream';
 
 import { absoluteFileUrl } from './baseUrl';
 import { redact } from './errors';
 import { getConnection, headerValue, readText, type DifyTarget } from './request';
 
 export interface FetchedFile {
-	/** The response body as a stream, for `prepareBinaryData`. */
-	body: Readable;
+	/** The response body as a stream, for `prepareBinaryData` (typed through n8n: community nodes may not import `stream`). */
+	body: Parameters<IExecuteFunctions['helpers']['prepareBinaryData']>[0];
 	contentType: string;
 	contentDisposition: string;
 }
@@ -59,7 +58,7 @@ export async function fetchFileUrl(this: IExecuteFunctions, target: DifyTarget, 
 		});
 	}
 	return {
-		body: response.body as Readable,
+		body: response.body as FetchedFile['body'],
 		contentType: headerValue(response.headers, 'content-type').split(';')[0].trim(),
 		contentDisposition: headerValue(response.headers, 'content-disposition'),
 	};

@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
 import type { IDataObject } from 'n8n-workflow';
 
 import type { StreamFamily } from '../types';
-import { describeNetworkFailure, difyApiError, redact } from './errors';
+import { asNodeError, describeNetworkFailure, difyApiError, redact } from './errors';
 import {
 	errorFromResponse,
 	failed,
@@ -205,9 +205,11 @@ export async function* streamEvents(
 						: 'The run took longer than the "Timeout" option allows. The task was asked to stop. Raise the timeout for long runs.',
 			});
 		}
-		if (error instanceof NodeApiError || error instanceof NodeOperationError) throw error;
 		// A socket reset or abort while reading: same outcome as a stream cut before its end.
-		throw cutShort(this, state, req, `the connection was interrupted (${describeNetworkFailure(error)})`);
+		if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) {
+			throw cutShort(this, state, req, `the connection was interrupted (${describeNetworkFailure(error)})`);
+		}
+		throw asNodeError(this.getNode(), error, req.itemIndex);
 	}
 	if (runFinished(options.family, state.seen)) return;
 	throw cutShort(this, state, req, 'the connection was closed');
