@@ -123,6 +123,7 @@ export function registerApp(state: ServerState, input: AppSpecInput): AppRuntime
 					]
 				: []),
 		fileUploadNumberLimit: input.fileUploadNumberLimit ?? 3,
+		maxActiveRequests: input.maxActiveRequests ?? 0,
 		createdAt: nowSeconds(),
 		initialAnnotationReply: features.annotationReply,
 	};

@@ -604,6 +604,37 @@ describe('misbehaviour rules', () => {
 		expect(body(c)).toEqual({ code: 'provider_quota_exceeded', message: 'quota', status: 400 });
 	});
 
+	test('per-app concurrency limit: generations over max_active_requests get Dify\'s 429 until a slot frees', async () => {
+		const appId = '0c0c0c0c-1d1d-4e4e-8f8f-a0a0a0a0a0a0';
+		const key = server.createApp({ mode: 'workflow', id: appId, maxActiveRequests: 2 });
+		const wf = (text: string, extra: Record<string, unknown> = {}) => ({ inputs: { text, ...extra }, user: 'alice' });
+		const long = (text: string) => call(server.apiBase, '/workflows/run', { key, json: { ...wf(text, { sleep_ms: 300 }), response_mode: 'streaming' } });
+		const first = long('a');
+		const second = long('b');
+		await new Promise((r) => setTimeout(r, 100));
+		const rejected = await api('/workflows/run', { key, json: wf('c') });
+		expect(rejected.status).toBe(429);
+		expect(rejected.headers['retry-after']).toBeUndefined();
+		expect(body(rejected)).toEqual({
+			code: 'too_many_requests',
+			message: `Too many requests. Please try again later. The current maximum concurrent requests allowed for ${appId} is 2.`,
+			status: 429,
+		});
+		// Other apps and other routes are not limited.
+		expect((await api('/workflows/logs', { key })).status).toBe(200);
+		expect((await api('/chat-messages', { key: server.keys.chat, json: chat('free') })).status).toBe(200);
+		expect(dataFrames((await first).text).pop()).toMatchObject({ event: 'workflow_finished' });
+		await second;
+		expect((await api('/workflows/run', { key, json: wf('d') })).status).toBe(200);
+		expect(server.concurrency(key)).toEqual({ limit: 2, active: 0, peak: 2, admitted: 3, rejected: 1 });
+		// limitConcurrency() lasts until reset(); the counts are per reset.
+		server.limitConcurrency(server.keys.chat, 1);
+		expect(server.concurrency(server.keys.chat).limit).toBe(1);
+		server.reset();
+		expect(server.concurrency(server.keys.chat)).toEqual({ limit: 0, active: 0, peak: 0, admitted: 0, rejected: 0 });
+		expect(server.concurrency(key)).toEqual({ limit: 2, active: 0, peak: 0, admitted: 0, rejected: 0 });
+	});
+
 	test('idle streams get pings at pingIntervalMs', async () => {
 		server.misbehave({ path: '/chat-messages', stallSilentAfterFrames: 0 });
 		const silent = await stream({ timeoutMs: 300 });

@@ -22,8 +22,10 @@ import { registerMessageRoutes } from './messages';
 import { registerFeedbackRoutes } from './feedback';
 import { registerAudioRoutes } from './audio';
 import { multipartBoundary } from './multipart';
+import { admitGeneration, isGeneration, statsOf } from './concurrency';
 import type { DifyServer, RecordedRequest, StartOptions, UploadLimits } from './types';
 
+export type { ConcurrencyStats } from './concurrency';
 export type { DifyServer, MisbehaveRule, RecordedRequest, AppSpec, AppMode, StartOptions } from './types';
 
 export const SERVER_VERSION = '1.14.2';
@@ -155,6 +157,7 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 		if (match.kind === 'method_not_allowed') throw new HttpError(405, 'method_not_allowed', WERKZEUG_METHOD_NOT_ALLOWED);
 		ctx.params = match.params;
 		if (match.route.auth !== 'none') authenticate(ctx, match.route.auth);
+		if (ctx.app && isGeneration(method, path)) admitGeneration(ctx, ctx.app);
 		await match.route.handler(ctx);
 	} catch (err) {
 		await renderError(ctx, err);
@@ -162,6 +165,12 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 		// An unread multipart body (auth error, wrong route) must still be drained for keep-alive.
 		if (isMultipart && !req.readableEnded) req.resume();
 	}
+}
+
+function appByKey(state: ServerState, key: string) {
+	const app = state.appsByKey.get(key);
+	if (!app) throw new Error(`no app with key ${key}`);
+	return app;
 }
 
 export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServer> {
@@ -214,6 +223,10 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 			for (const name of readdirSync(uploadDir)) rmSync(join(uploadDir, name), { force: true });
 		},
 		createApp: (spec) => registerApp(state, spec).key,
+		limitConcurrency: (key, maxActiveRequests) => {
+			state.limitOverrides.set(appByKey(state, key).id, maxActiveRequests);
+		},
+		concurrency: (key) => ({ ...statsOf(state, appByKey(state, key)) }),
 		close: () => {
 			closed ??= new Promise<void>((resolve) => {
 				state.timers.close();

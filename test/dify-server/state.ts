@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { AppSpec, MisbehaveRule, RecordedRequest, UploadLimits } from './types';
 import { Timers } from './timers';
+import type { ConcurrencyStats } from './concurrency';
 import type { RunChannel } from './channel';
 
 export const TENANT_ID = '5a1e9a5c-0d6b-4f7e-9b8a-2f3c4d5e6f70';
@@ -209,6 +210,9 @@ export class ServerState {
 	forms = new Map<string, HumanInputForm>();
 	annotations = new Map<string, Annotation>();
 	annotationJobs = new Map<string, AnnotationJob>();
+	/** Per app id: the concurrency limiter's counts, and limits set by limitConcurrency() until reset. */
+	concurrency = new Map<string, ConcurrencyStats>();
+	limitOverrides = new Map<string, number>();
 	seq = 0;
 
 	constructor(
@@ -239,6 +243,8 @@ export class ServerState {
 		this.forms = new Map();
 		this.annotations = new Map();
 		this.annotationJobs = new Map();
+		this.concurrency = new Map();
+		this.limitOverrides = new Map();
 		for (const app of this.apps.values()) app.features.annotationReply = app.initialAnnotationReply;
 	}
 }

@@ -1,4 +1,5 @@
 import type { IncomingHttpHeaders } from 'node:http';
+import type { ConcurrencyStats } from './concurrency';
 
 export type AppMode = 'chat' | 'agent-chat' | 'agent' | 'advanced-chat' | 'completion' | 'workflow';
 
@@ -60,6 +61,8 @@ export interface AppSpec {
 	conversationVariables: ConversationVariableSpec[];
 	/** File-upload feature settings advertised in /parameters and enforced on `files`. */
 	fileUploadNumberLimit: number;
+	/** Dify's per-app `max_active_requests`: concurrent generations allowed, 0 = unlimited (the default). */
+	maxActiveRequests: number;
 }
 
 export interface UploadLimits {
@@ -142,4 +145,8 @@ export interface DifyServer {
 	reset(): void;
 	close(): Promise<void>;
 	createApp(spec: AppSpecInput): string;
+	/** Sets an app's concurrency limit (`max_active_requests`) until the next reset(); 0 = unlimited. */
+	limitConcurrency(key: string, maxActiveRequests: number): void;
+	/** What the app's concurrency limiter saw since the last reset(). */
+	concurrency(key: string): ConcurrencyStats;
 }
