@@ -31,6 +31,15 @@ const NGINX_502 = `<html>
 </html>
 `;
 
+const NGINX_429 = `<html>
+<head><title>429 Too Many Requests</title></head>
+<body>
+<center><h1>429 Too Many Requests</h1></center>
+<hr><center>nginx</center>
+</body>
+</html>
+`;
+
 /**
  * Rules that replace the whole response happen before routing and auth, the way a proxy or a
  * rate limiter in front of Dify would answer. Returns true when the response was taken over.
@@ -56,6 +65,15 @@ export async function applyPreflight(ctx: Ctx): Promise<boolean> {
 			},
 			{ 'Retry-After': String(rule.status429RetryAfter) },
 		);
+		return true;
+	}
+	if (rule.proxy429) {
+		const body = Buffer.from(NGINX_429);
+		const headers: Record<string, string | number> = { 'Content-Type': 'text/html', 'Content-Length': body.length, Server: 'nginx' };
+		if (rule.proxy429.retryAfter !== undefined) headers['Retry-After'] = String(rule.proxy429.retryAfter);
+		ctx.out.head(429, headers);
+		await ctx.out.write(body);
+		await ctx.out.end();
 		return true;
 	}
 	if (rule.jsonError) {

@@ -116,6 +116,8 @@ export interface MisbehaveRule {
 	endAfterFrames?: number;
 	html502?: boolean;
 	status429RetryAfter?: number;
+	/** A proxy's own 429 (nginx `limit_req`): an HTML page, not Dify's envelope; `retryAfter` adds the header. */
+	proxy429?: { retryAfter?: number };
 	errorFrameAfterFrames?: { after: number; code?: string; message: string; status?: number };
 	jsonError?: { status: number; code: string; message: string };
 }

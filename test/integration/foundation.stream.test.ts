@@ -140,12 +140,16 @@ describe('the stream reader over real HTTP', () => {
 		expect(server().requests.filter((r) => r.path === '/info')).toHaveLength(2);
 	});
 
-	it('does not retry a POST after 429 and says what to do', async () => {
-		server().misbehave({ path: '/chat-messages', status429RetryAfter: 1 });
-		const error = failure(await callNode(server(), { key: server().keys.chat, parameters: sendParams('x') }));
+	it('does not retry a POST that starts no generation after 429, and says what to do', async () => {
+		// Generations are retried on too_many_requests (test/integration/busy.test.ts); other writes never.
+		const messageId = '0b0b0b0b-1c1c-4d4d-8e8e-f0f0f0f0f0f0';
+		server().misbehave({ path: `/messages/${messageId}/feedbacks`, status429RetryAfter: 1 });
+		const error = failure(
+			await callNode(server(), { key: server().keys.chat, parameters: { resource: 'feedback', operation: 'create', messageId, rating: 'like', user: 'tester' } }),
+		);
 		expect(error.message).toMatch(/^Dify error too_many_requests/);
 		expect(error.description).toMatch(/Wait and retry/);
-		expect(server().requests.filter((r) => r.path === '/chat-messages')).toHaveLength(1);
+		expect(server().requests.filter((r) => r.path.endsWith('/feedbacks'))).toHaveLength(1);
 	});
 });
 

@@ -62,9 +62,11 @@ export async function generate(
 	stopRequest: (taskId: string) => DifyRequest,
 ): Promise<void> {
 	const settings = getStreamSettings.call(this, req.itemIndex ?? 0);
+	// Dify refuses a generation over the app's concurrency limit before starting it: safe to resend.
+	const generation: DifyRequest = { ...req, busyRetry: { maxWaitMs: settings.maxBusyWaitMs } };
 	if (responseMode === 'blocking') {
-		fold.addBlocking(await difyRequest.call(this, target, { ...req, timeoutMs: settings.totalTimeoutMs }));
+		fold.addBlocking(await difyRequest.call(this, target, { ...generation, timeoutMs: settings.totalTimeoutMs }));
 		return;
 	}
-	await readStream.call(this, target, req, family, settings, fold, stopRequest);
+	await readStream.call(this, target, generation, family, settings, fold, stopRequest);
 }

@@ -2,6 +2,9 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 
 import { DEFAULT_SILENCE_TIMEOUT_MS, DEFAULT_TOTAL_TIMEOUT_MS } from '../transport/stream';
 
+/** Long enough for a batch above the app's limit to get through, short enough not to look hung. */
+export const DEFAULT_MAX_BUSY_WAIT_S = 300;
+
 export const responseModeField: INodeProperties = {
 	displayName: 'Response Mode',
 	name: 'responseMode',
@@ -35,6 +38,15 @@ export const streamOptionFields: INodeProperties[] = [
 			'How many input items to send to Dify at the same time. Keep 1 for turns of one conversation (they must stay in order); raise it for independent runs. Dify may answer too_many_requests above the app\'s limit.',
 	},
 	{
+		displayName: 'Max Wait When Dify Is Busy (Seconds)',
+		name: 'maxBusyWait',
+		type: 'number',
+		typeOptions: { minValue: 0 },
+		default: DEFAULT_MAX_BUSY_WAIT_S,
+		description:
+			'When Dify refuses a run with too_many_requests (the app\'s limit of concurrent requests is reached; Dify has not started anything), wait and send it again, honouring Retry-After, for at most this long per item. 0 = fail at once. Quota errors (rate_limit_error) are never retried.',
+	},
+	{
 		displayName: 'Stream to Chat',
 		name: 'streamToChat',
 		type: 'boolean',
@@ -65,14 +77,17 @@ export interface StreamSettings {
 	streamToChat: boolean;
 	totalTimeoutMs: number;
 	silenceTimeoutMs: number;
+	/** Total wait allowed while Dify answers too_many_requests (generations only). */
+	maxBusyWaitMs: number;
 }
 
 export function getStreamSettings(this: IExecuteFunctions, i: number): StreamSettings {
-	const options = this.getNodeParameter('options', i, {}) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number };
+	const options = this.getNodeParameter('options', i, {}) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number; maxBusyWait?: number };
 	return {
 		streamToChat: options.streamToChat !== false,
 		totalTimeoutMs: (options.timeout ?? DEFAULT_TOTAL_TIMEOUT_MS / 1000) * 1000,
 		silenceTimeoutMs: (options.silenceTimeout ?? DEFAULT_SILENCE_TIMEOUT_MS / 1000) * 1000,
+		maxBusyWaitMs: Math.max(0, Number(options.maxBusyWait ?? DEFAULT_MAX_BUSY_WAIT_S) || 0) * 1000,
 	};
 }
 

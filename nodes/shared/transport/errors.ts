@@ -22,6 +22,33 @@ export interface FailedRequest {
 	nodeDisplayName?: string;
 	/** Redacted from every message, as a last line of defence. */
 	secret?: string;
+	/** Set when a generation was refused as busy until the node gave up waiting. */
+	busy?: { waitedMs: number; attempts: number; maxWaitMs: number; retryAfterMs?: number };
+}
+
+const seconds = (ms: number) => `${Math.round(ms / 100) / 10} s`;
+
+/** " (refused 7 times over 12.5 s of waiting)" for an error after the busy back-off gave up. */
+function busySuffix(req: FailedRequest): string {
+	const busy = req.busy;
+	if (!busy) return '';
+	return busy.attempts > 1 ? ` (refused ${busy.attempts} times over ${seconds(busy.waitedMs)} of waiting)` : ' (refused; the node did not wait)';
+}
+
+/** Why the busy back-off gave up. */
+function busyWhy(req: FailedRequest): string {
+	const busy = req.busy!;
+	return busy.retryAfterMs !== undefined
+			? `The server asked to wait ${seconds(busy.retryAfterMs)} (Retry-After), more than is left of "Max Wait When Dify Is Busy" (${seconds(busy.maxWaitMs)}), so the node stopped waiting.`
+			: busy.maxWaitMs <= 0
+				? '"Max Wait When Dify Is Busy" is 0, so the node did not wait.'
+				: `The app stayed at its limit for the whole "Max Wait When Dify Is Busy" (${seconds(busy.maxWaitMs)}).`;
+}
+
+/** What to do when the busy back-off gave up. */
+function busyHint(req: FailedRequest): string {
+	const why = busyWhy(req);
+	return `Dify refuses new runs of this app while its limit of concurrent requests is reached (max_active_requests; self-hosted default APP_MAX_ACTIVE_REQUESTS). ${why} Lower "Items at Once", spread the workflows that use this app over time, raise the app's limit in Dify, or raise "Max Wait When Dify Is Busy".`;
 }
 
 const NODE_BY_MODE: Record<string, string> = {
@@ -64,7 +91,11 @@ function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: Faile
 		}
 		return 'This API key belongs to a Dify app of another type than this node serves. Use the node that matches the app type (Chatbot, Chatflow, Completion or Workflow).';
 	}
+	if (code === 'rate_limit_error') {
+		return 'Dify Cloud\'s quota of workflow executions for this workspace is used up. Waiting seconds does not help, so the node does not retry: upgrade the plan or wait until the quota renews.';
+	}
 	if (code === 'too_many_requests' || httpStatus === 429) {
+		if (req.busy) return busyHint(req);
 		return 'Dify is limiting concurrent requests to this app. Wait and retry, or process fewer items at once.';
 	}
 	if (code === 'invalid_param' && /user must be provided/i.test(message)) {
@@ -86,7 +117,7 @@ function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: Faile
 export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): NodeApiError {
 	const code = body.code ?? (httpStatus ? `http_${httpStatus}` : 'stream_error');
 	const difyMessage = (body.message ?? '').trim() || '(Dify sent no message)';
-	const message = redact(`Dify error ${code}: ${difyMessage}`, req.secret);
+	const message = redact(`Dify error ${code}: ${difyMessage}${busySuffix(req)}`, req.secret);
 	const hint = hintFor(body, httpStatus, req);
 	const where = `${req.method} ${req.baseUrl}${req.path}${httpStatus ? ` answered HTTP ${httpStatus}` : ' failed'}`;
 	const description = redact(hint ? `${hint} (${where})` : where, req.secret);
@@ -104,9 +135,11 @@ export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: numbe
 export function notDifyResponseError(node: INode, httpStatus: number, contentType: string, req: FailedRequest, sample: string): NodeApiError {
 	const kind = /html/i.test(contentType) ? 'an HTML page' : contentType ? `"${contentType}"` : 'a body that is not JSON';
 	const gateway = httpStatus === 502 || httpStatus === 503 || httpStatus === 504;
-	const message = redact(`Dify at ${req.baseUrl} answered HTTP ${httpStatus} with ${kind} instead of Dify's JSON`, req.secret);
+	const message = redact(`Dify at ${req.baseUrl} answered HTTP ${httpStatus} with ${kind} instead of Dify's JSON${busySuffix(req)}`, req.secret);
 	const description = redact(
-		gateway
+		req.busy
+			? `A proxy in front of Dify refused the request (HTTP 429 with Retry-After), so Dify never saw it. ${busyWhy(req).replace('The app stayed at its limit', 'The proxy kept refusing')} Lower "Items at Once", raise the proxy's limit, or raise "Max Wait When Dify Is Busy". Request: ${req.method} ${req.path}.`
+			: gateway
 			? `A proxy or gateway in front of Dify failed (HTTP ${httpStatus}): Dify is down, overloaded, or timed out. Retry later; for long runs use the streaming response mode. Request: ${req.method} ${req.path}.`
 			: `Check that the Base URL of the credential points at the Dify API (e.g. https://api.dify.ai/v1). Request: ${req.method} ${req.path}. Start of the body: ${sample.slice(0, 160)}`,
 		req.secret,

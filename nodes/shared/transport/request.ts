@@ -41,6 +41,11 @@ export interface DifyRequest {
 	/** Total time allowed for the request, in ms. */
 	timeoutMs?: number;
 	abortSignal?: AbortSignal;
+	/**
+	 * Generation POSTs only: wait and send again while Dify answers `too_many_requests` (the app's
+	 * concurrency limit, refused before any work starts), for at most `maxWaitMs` in total.
+	 */
+	busyRetry?: { maxWaitMs: number };
 }
 
 /** A Node Readable (typed loosely: community nodes may not import `stream`). */
@@ -50,6 +55,16 @@ export interface RawResponse {
 	statusCode: number;
 	headers: Record<string, string | string[] | undefined>;
 	body: unknown;
+	/** Set when the busy back-off gave up: what it tried, for the error message. */
+	busy?: BusyWait;
+}
+
+export interface BusyWait {
+	waitedMs: number;
+	attempts: number;
+	maxWaitMs: number;
+	/** The Retry-After that was larger than the wait left, when that is why it gave up. */
+	retryAfterMs?: number;
 }
 
 export interface Connection {
@@ -106,8 +121,10 @@ export async function sendRaw(
 	} else {
 		options.json = true;
 	}
-	// Only idempotent reads are retried: a repeated POST could run an app twice.
+	// Only idempotent reads are retried: a repeated POST could run an app twice. The one exception is
+	// a generation Dify refused before starting it (busyRetry).
 	const retries = req.method === 'GET' ? MAX_RETRIES : 0;
+	const busy = req.busyRetry && req.method === 'POST' && !isStream(req.body) ? { waitedMs: 0, attempts: 0 } : undefined;
 	for (let attempt = 0; ; attempt++) {
 		let response: RawResponse;
 		try {
@@ -123,6 +140,27 @@ export async function sendRaw(
 			}
 			throw networkError(this.getNode(), error, failed(target, conn, req));
 		}
+		if (busy && response.statusCode === 429) {
+			const refusal = await readRefusal(response);
+			const maxWaitMs = req.busyRetry?.maxWaitMs ?? 0;
+			const left = maxWaitMs - busy.waitedMs;
+			// A Retry-After of 0 must not turn into a busy loop.
+			let waitMs = refusal.retryAfterMs === undefined ? backoffMs(busy.attempts) : Math.max(refusal.retryAfterMs, 250);
+			if (refusal.retryAfterMs === undefined) waitMs = Math.min(waitMs, left);
+			const cancel = req.abortSignal ?? (this as Partial<IExecuteFunctions>).getExecutionCancelSignal?.();
+			if (!refusal.retryable || waitMs > left || left <= 0 || cancel?.aborted) {
+				if (!refusal.retryable) return refusal.response;
+				return {
+					...refusal.response,
+					busy: { waitedMs: busy.waitedMs, attempts: busy.attempts + 1, maxWaitMs, retryAfterMs: waitMs > left ? refusal.retryAfterMs : undefined },
+				};
+			}
+			busy.attempts += 1;
+			busy.waitedMs += waitMs;
+			await sleep(waitMs, cancel).catch(() => undefined);
+			if (cancel?.aborted) return { ...refusal.response, busy: { ...busy, maxWaitMs } };
+			continue;
+		}
 		if (attempt < retries && RETRYABLE_STATUS.has(response.statusCode)) {
 			const retryAfter = Number(headerValue(response.headers, 'retry-after'));
 			const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** attempt;
@@ -132,6 +170,38 @@ export async function sendRaw(
 		}
 		return response;
 	}
+}
+
+/** Exponential back-off with jitter between busy retries: 0.5 s, 1 s, 2 s … capped at 8 s, each ±50 %. */
+export function backoffMs(attempt: number): number {
+	const ceiling = Math.min(500 * 2 ** attempt, 8000);
+	return Math.round(ceiling / 2 + (Math.random() * ceiling) / 2);
+}
+
+/** Retry-After as seconds or as an HTTP date, in ms; undefined when absent or unreadable. */
+export function retryAfterMs(headers: RawResponse['headers'], now = Date.now()): number | undefined {
+	const raw = headerValue(headers, 'retry-after').trim();
+	if (!raw) return undefined;
+	if (/^\d+(\.\d+)?$/.test(raw)) return Math.round(Number(raw) * 1000);
+	const date = Date.parse(raw);
+	return Number.isFinite(date) ? Math.max(0, date - now) : undefined;
+}
+
+/**
+ * Whether a 429 to a generation may be sent again. Dify's `too_many_requests` is its concurrency
+ * limiter, which refuses before any work starts (dify-service-api.md §1.5). A 429 without Dify's
+ * envelope comes from a proxy in front of Dify, so Dify never saw the request; it is retried only
+ * when the proxy says when (Retry-After), because a gateway's quota answers 429 too and does not heal
+ * in seconds. Everything else, `rate_limit_error` (Dify Cloud's quota) included, is final.
+ */
+async function readRefusal(response: RawResponse): Promise<{ retryable: boolean; retryAfterMs?: number; response: RawResponse }> {
+	const parsed = typeof response.body === 'object' && response.body !== null && !isStream(response.body) ? response.body : undefined;
+	const text = parsed === undefined ? await readText(response.body) : '';
+	const body = asErrorBody(parsed ?? parseMaybeJson(text));
+	const after = retryAfterMs(response.headers);
+	const consumed: RawResponse = { ...response, body: parsed ?? text };
+	if (body) return { retryable: body.code === 'too_many_requests', retryAfterMs: after, response: consumed };
+	return { retryable: after !== undefined, retryAfterMs: after, response: consumed };
 }
 
 export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, appMode?: string): FailedRequest {
@@ -216,10 +286,10 @@ export async function errorFromResponse(
 	const text = parsed === undefined ? await readText(response.body) : '';
 	const body = asErrorBody(parsed ?? parseMaybeJson(text));
 	if (!body) {
-		return notDifyResponseError(this.getNode(), response.statusCode, contentType, failed(target, conn, req), text);
+		return notDifyResponseError(this.getNode(), response.statusCode, contentType, { ...failed(target, conn, req), busy: response.busy }, text);
 	}
 	const appMode = isWrongAppTypeCode(body.code) ? await lookUpAppMode.call(this, target, conn) : undefined;
-	return difyApiError(this.getNode(), body, response.statusCode, failed(target, conn, req, appMode));
+	return difyApiError(this.getNode(), body, response.statusCode, { ...failed(target, conn, req, appMode), busy: response.busy });
 }
 
 export function isStream(value: unknown): boolean {

@@ -25,7 +25,8 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 					},
 				]
 			: workflowOutputOptions),
-		...streamOptionFields,
+		// Submitting a form starts no new run, so Dify's concurrency limit does not refuse it.
+		...streamOptionFields.filter((field) => field.name !== 'maxBusyWait'),
 	];
 	return [
 		formTokenField,
