@@ -75,6 +75,7 @@ function defaultForm(mode: AppMode): UserInputFormItem[] {
 				startInput('checkbox', 'fail', 'Fail', { hide: true, default: false }),
 				startInput('number', 'nodes', 'Nodes', { hide: true, default: null }),
 				startInput('number', 'output_kb', 'Output KiB', { hide: true, default: null }),
+				startInput('number', 'node_kb', 'Node output KiB', { hide: true, default: null }),
 				startInput('checkbox', 'pause', 'Pause', { hide: true, default: false }),
 				startInput('number', 'sleep_ms', 'Sleep ms', { hide: true, default: null }),
 			] as UserInputFormItem[];

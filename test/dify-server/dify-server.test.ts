@@ -144,7 +144,7 @@ describe('app metadata', () => {
 	test('workflow form declares the hidden control inputs', async () => {
 		const form = body(await api('/parameters', { key: server.keys.workflow })).user_input_form as Record<string, any>[];
 		const hidden = form.map((i) => Object.values(i)[0]).filter((d) => d.hide).map((d) => d.variable);
-		expect(hidden).toEqual(['fail', 'nodes', 'output_kb', 'pause', 'sleep_ms']);
+		expect(hidden).toEqual(['fail', 'nodes', 'output_kb', 'node_kb', 'pause', 'sleep_ms']);
 	});
 
 	test('GET /datasets pages with the knowledge key', async () => {
@@ -852,6 +852,28 @@ describe('workflows — runs, logs, pause/resume, files', () => {
 		const b = body(await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'x', output_kb: 64 }) }));
 		expect(Buffer.byteLength(b.data.outputs.large)).toBe(64 * 1024);
 		expect(b.data.outputs.large).toContain('データ');
+	});
+
+	test('node_kb gives every middle node that many KiB of output; onFrame sees each data frame', async () => {
+		const b = body(await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'x', nodes: 4, node_kb: 8 }) }));
+		expect(b.data.outputs).toEqual({ result: 'Processed: x' });
+		const res = await api('/workflows/run', { key: server.keys.workflow, json: run({ text: 'x', nodes: 4, node_kb: 8 }, { response_mode: 'streaming' }) });
+		const finished = dataFrames(res.text).filter((f) => f.event === 'node_finished') as Array<{ data: { node_id: string; outputs: { data?: string } } }>;
+		expect(finished.map((f) => [f.data.node_id, Buffer.byteLength(f.data.outputs.data ?? '')])).toEqual([
+			['start', 0],
+			['llm', 8192],
+			['step_2', 8192],
+			['end', 0],
+		]);
+		const seen: string[] = [];
+		const watched = await startDifyServer({ onFrame: (path, frame) => seen.push(`${path} ${String(frame.event)}`) });
+		try {
+			await call(watched.apiBase, '/chat-messages', { key: watched.keys.chat, json: chat('hi', { response_mode: 'streaming' }) });
+		} finally {
+			await watched.close();
+		}
+		expect(seen[0]).toBe('/chat-messages message');
+		expect(seen[seen.length - 1]).toBe('/chat-messages message_end');
 	});
 
 	test('pause → form → submit → reattach; finished run reattach gives one workflow_finished', async () => {

@@ -183,6 +183,7 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 		uploadDir,
 	);
 	state.knowledgeKey = generateKey('dataset-');
+	state.onFrame = opts.onFrame;
 	const keys = {
 		chat: registerApp(state, { mode: 'chat' }).key,
 		agentChat: registerApp(state, { mode: 'agent-chat' }).key,

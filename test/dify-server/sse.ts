@@ -127,6 +127,7 @@ export class SseStream implements ActiveStream {
 
 	private async writeFrame(frame: Frame): Promise<void> {
 		this.lastWrite = Date.now();
+		this.ctx.state.onFrame?.(this.ctx.path, frame);
 		await this.ctx.out.write(`data: ${JSON.stringify(frame)}\n\n`);
 	}
 

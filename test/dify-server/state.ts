@@ -214,6 +214,7 @@ export class ServerState {
 	concurrency = new Map<string, ConcurrencyStats>();
 	limitOverrides = new Map<string, number>();
 	seq = 0;
+	onFrame?: (path: string, frame: Record<string, unknown>) => void;
 
 	constructor(
 		readonly uploadLimits: UploadLimits,

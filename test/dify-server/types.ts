@@ -82,6 +82,8 @@ export interface StartOptions {
 	uploadLimits?: Partial<UploadLimits>;
 	/** Delay between streamed deltas of a normal run; 0 keeps tests fast (a macrotask still separates frames). */
 	frameDelayMs?: number;
+	/** Called just before each SSE data frame is written (the bench times first-token latency with it). */
+	onFrame?: (path: string, frame: Record<string, unknown>) => void;
 }
 
 export interface RecordedMultipartFile {

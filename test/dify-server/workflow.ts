@@ -76,6 +76,8 @@ async function produceWorkflow(state: ServerState, app: AppRuntime, emitter: Run
 		outputs.action = submission.action;
 	}
 	const middle = Math.max(0, totalNodes - 2);
+	// node_kb: every middle node outputs that much text too (big node events, as RAG and LLM nodes send).
+	const nodeData = inputs.node_kb !== undefined ? largeText(num(inputs.node_kb, 0)) : undefined;
 	const sleepEach = num(inputs.sleep_ms, 0) / Math.max(1, middle);
 	if (middle === 0 && sleepEach > 0) await sleepInterruptible(state, emitter, sleepEach);
 	for (let i = 1; i <= middle; i++) {
@@ -94,7 +96,7 @@ async function produceWorkflow(state: ServerState, app: AppRuntime, emitter: Run
 			run.channel.endSegment();
 			return;
 		}
-		emitter.nodeFinished(exec, { outputs: { text: result }, tokens: isLlm ? tokensOf(text) + tokensOf(result) : 0 });
+		emitter.nodeFinished(exec, { outputs: nodeData === undefined ? { text: result } : { text: result, data: nodeData }, tokens: isLlm ? tokensOf(text) + tokensOf(result) : 0 });
 		await tick(state);
 	}
 	if (inputs.fail === true && middle === 0) {
