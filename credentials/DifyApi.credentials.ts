@@ -1,21 +1,35 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, apiKeyField, baseUrlField, bearerAuth } from './difyCredentialFields';
+import { BASE_URL_EXPRESSION, bearerAuth } from './difyCredentialFields';
 
 export class DifyApi implements ICredentialType {
 	name = 'difyApi';
 
 	displayName = 'Dify API';
 
-	icon = 'file:dify.svg' as const;
+	icon: Icon = { light: 'file:../icons/dify.svg', dark: 'file:../icons/dify.dark.svg' };
 
-	documentationUrl = 'https://docs.dify.ai/en/guides/application-publishing/developing-with-apis';
+	documentationUrl = 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#credentials';
 
 	properties: INodeProperties[] = [
-		baseUrlField(
-			'The API address shown on the app\'s "API Access" page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http(s)://your-host/v1 (the /v1 and a trailing slash are optional).',
-		),
-		apiKeyField('The app\'s API key (starts with "app-"), from "API Access" in the Dify app. Each key belongs to exactly one app.'),
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.dify.ai/v1',
+			placeholder: 'https://api.dify.ai/v1',
+			required: true,
+			description: 'The API address shown on the app\'s "API Access" page. Dify Cloud: https://api.dify.ai/v1. Self-hosted: http(s)://your-host/v1 (the /v1 and a trailing slash are optional).',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The app\'s API key (starts with "app-"), from "API Access" in the Dify app. Each key belongs to exactly one app.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuth;

@@ -1,19 +1,35 @@
-import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, apiKeyField, baseUrlField, bearerAuth } from './difyCredentialFields';
+import { BASE_URL_EXPRESSION, bearerAuth } from './difyCredentialFields';
 
 export class DifyKnowledgeApi implements ICredentialType {
 	name = 'difyKnowledgeApi';
 
 	displayName = 'Dify Knowledge API';
 
-	icon = 'file:dify.svg' as const;
+	icon: Icon = { light: 'file:../icons/dify.svg', dark: 'file:../icons/dify.dark.svg' };
 
-	documentationUrl = 'https://docs.dify.ai/en/guides/knowledge-base/knowledge-and-documents-maintenance/maintain-dataset-via-api';
+	documentationUrl = 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#credentials';
 
 	properties: INodeProperties[] = [
-		baseUrlField('Dify Cloud: https://api.dify.ai/v1. Self-hosted: http(s)://your-host/v1 (the /v1 and a trailing slash are optional).'),
-		apiKeyField('The Knowledge API key (starts with "dataset-"), from Knowledge → Service API in Dify. It is not an app key.'),
+		{
+			displayName: 'Base URL',
+			name: 'baseUrl',
+			type: 'string',
+			default: 'https://api.dify.ai/v1',
+			placeholder: 'https://api.dify.ai/v1',
+			required: true,
+			description: 'Dify Cloud: https://api.dify.ai/v1. Self-hosted: http(s)://your-host/v1 (the /v1 and a trailing slash are optional).',
+		},
+		{
+			displayName: 'API Key',
+			name: 'apiKey',
+			type: 'string',
+			typeOptions: { password: true },
+			default: '',
+			required: true,
+			description: 'The Knowledge API key (starts with "dataset-"), from Knowledge → Service API in Dify. It is not an app key.',
+		},
 	];
 
 	authenticate: IAuthenticateGeneric = bearerAuth;

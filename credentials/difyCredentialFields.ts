@@ -1,4 +1,4 @@
-import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
+import type { IAuthenticateGeneric } from 'n8n-workflow';
 
 /**
  * The credential test and the nodes accept every way users write the base URL: with or without
@@ -6,30 +6,6 @@ import type { IAuthenticateGeneric, INodeProperties } from 'n8n-workflow';
  */
 export const BASE_URL_EXPRESSION =
 	'={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") + "/v1" }}';
-
-export function baseUrlField(description: string): INodeProperties {
-	return {
-		displayName: 'Base URL',
-		name: 'baseUrl',
-		type: 'string',
-		default: 'https://api.dify.ai/v1',
-		placeholder: 'https://api.dify.ai/v1',
-		required: true,
-		description,
-	};
-}
-
-export function apiKeyField(description: string): INodeProperties {
-	return {
-		displayName: 'API Key',
-		name: 'apiKey',
-		type: 'string',
-		typeOptions: { password: true },
-		default: '',
-		required: true,
-		description,
-	};
-}
 
 /** Both Dify key types are Bearer tokens (dify-service-api.md §1.2). */
 export const bearerAuth: IAuthenticateGeneric = {

@@ -1,12 +1,27 @@
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { buildDescription } from '../shared/description';
+import { buildProperties } from '../shared/description';
 import { listSearch, resourceMapping } from '../shared/methods';
 import { DIFY_CHATBOT } from '../shared/operationTable';
 import { route } from '../shared/router';
 
 export class DifyChatbot implements INodeType {
-	description = buildDescription(DIFY_CHATBOT);
+	description: INodeTypeDescription = {
+		displayName: 'Dify Chatbot',
+		name: 'difyChatbot',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Chat with a Dify Chatbot or Agent app: send messages, manage conversations, files, feedback and more',
+		defaults: { name: 'Dify Chatbot' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'difyApi', required: true }],
+		properties: buildProperties(DIFY_CHATBOT),
+	};
 
 	methods = { listSearch, resourceMapping };
 

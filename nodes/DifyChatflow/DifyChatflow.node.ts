@@ -1,12 +1,27 @@
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { buildDescription } from '../shared/description';
+import { buildProperties } from '../shared/description';
 import { listSearch, resourceMapping } from '../shared/methods';
 import { DIFY_CHATFLOW } from '../shared/operationTable';
 import { route } from '../shared/router';
 
 export class DifyChatflow implements INodeType {
-	description = buildDescription(DIFY_CHATFLOW);
+	description: INodeTypeDescription = {
+		displayName: 'Dify Chatflow',
+		name: 'difyChatflow',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Chat with a Dify Chatflow app: send messages, manage conversations and their variables, files, feedback and runs',
+		defaults: { name: 'Dify Chatflow' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'difyApi', required: true }],
+		properties: buildProperties(DIFY_CHATFLOW),
+	};
 
 	methods = { listSearch, resourceMapping };
 

@@ -1,12 +1,27 @@
-import type { IExecuteFunctions, INodeType } from 'n8n-workflow';
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
-import { buildDescription } from '../shared/description';
+import { buildProperties } from '../shared/description';
 import { listSearch, resourceMapping } from '../shared/methods';
 import { DIFY_COMPLETION } from '../shared/operationTable';
 import { route } from '../shared/router';
 
 export class DifyCompletion implements INodeType {
-	description = buildDescription(DIFY_COMPLETION);
+	description: INodeTypeDescription = {
+		displayName: 'Dify Completion',
+		name: 'difyCompletion',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Generate text with a Dify text generator (completion) app: send inputs, stop, feedback, files, speech and annotations',
+		defaults: { name: 'Dify Completion' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'difyApi', required: true }],
+		properties: buildProperties(DIFY_COMPLETION),
+	};
 
 	methods = { listSearch, resourceMapping };
 

@@ -1,37 +1,41 @@
 import { updateDisplayOptions } from 'n8n-workflow';
-import type { INodeProperties, INodeTypeDescription } from 'n8n-workflow';
+import type { INodeProperties } from 'n8n-workflow';
 
-import type { DifyNodeSpec } from './types';
+import type { DifyNodeSpec, ResourceSpec } from './types';
 
-function operationProperty(resource: DifyNodeSpec['resources'][number]): INodeProperties {
-	// Built from the operation table, so the default is computed (the lint rule expects a literal).
-	// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
+function byName<T extends { name: string }>(a: T, b: T): number {
+	return a.name.localeCompare(b.name);
+}
+
+function operationProperty(resource: ResourceSpec): INodeProperties {
+	// A plain identifier: n8n's lint reads it as a computed default (a member expression it cannot).
+	const defaultOperation = resource.operations[0].value;
 	return {
 		displayName: 'Operation',
 		name: 'operation',
 		type: 'options',
 		noDataExpression: true,
 		displayOptions: { show: { resource: [resource.value] } },
-		options: resource.operations
-			.map((op) => ({ name: op.name, value: op.value, action: op.action, description: op.description }))
-			.sort((a, b) => a.name.localeCompare(b.name)),
-		default: resource.operations[0].value,
+		options: resource.operations.map((op) => ({ name: op.name, value: op.value, action: op.action, description: op.description })).sort(byName),
+		default: defaultOperation,
 	};
 }
 
-/** Builds a node's whole form from its row of the operation table. */
-export function buildDescription(spec: DifyNodeSpec): INodeTypeDescription {
+/**
+ * The form of a node, generated from its row of the operation table: the Resource picker, one
+ * Operation picker per resource, then each operation's own fields shown only for that pair. The node
+ * file declares everything else about the node as a literal, where n8n's lint can read it.
+ */
+export function buildProperties(spec: DifyNodeSpec): INodeProperties[] {
+	const defaultResource = spec.resources[0].value;
 	const properties: INodeProperties[] = [
-		// eslint-disable-next-line n8n-nodes-base/node-param-default-missing
 		{
 			displayName: 'Resource',
 			name: 'resource',
 			type: 'options',
 			noDataExpression: true,
-			options: spec.resources
-				.map((r) => ({ name: r.name, value: r.value }))
-				.sort((a, b) => a.name.localeCompare(b.name)),
-			default: spec.resources[0].value,
+			options: spec.resources.map((r) => ({ name: r.name, value: r.value })).sort(byName),
+			default: defaultResource,
 		},
 	];
 	for (const resource of spec.resources) properties.push(operationProperty(resource));
@@ -41,19 +45,5 @@ export function buildDescription(spec: DifyNodeSpec): INodeTypeDescription {
 			properties.push(...updateDisplayOptions({ show: { resource: [resource.value], operation: [op.value] } }, fields));
 		}
 	}
-	return {
-		displayName: spec.displayName,
-		name: spec.name,
-		icon: 'file:dify.svg',
-		group: ['transform'],
-		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
-		description: spec.description,
-		defaults: { name: spec.displayName },
-		inputs: ['main'],
-		outputs: ['main'],
-		usableAsTool: true,
-		credentials: [{ name: spec.credential, required: true }],
-		properties,
-	};
+	return properties;
 }

@@ -47,7 +47,6 @@ const chatFamily: Record<string, DifyOperation[]> = {
 export const DIFY_CHATBOT: DifyNodeSpec = {
 	name: 'difyChatbot',
 	displayName: 'Dify Chatbot',
-	description: 'Chat with a Dify Chatbot or Agent app: send messages, manage conversations, files, feedback and more',
 	credential: 'difyApi',
 	modes: ['chat', 'agent-chat', 'agent'],
 	family: 'chat',
@@ -57,7 +56,6 @@ export const DIFY_CHATBOT: DifyNodeSpec = {
 export const DIFY_CHATFLOW: DifyNodeSpec = {
 	name: 'difyChatflow',
 	displayName: 'Dify Chatflow',
-	description: 'Chat with a Dify Chatflow app: send messages, manage conversations and their variables, files, feedback and runs',
 	credential: 'difyApi',
 	modes: ['advanced-chat'],
 	family: 'chatflow',
@@ -67,7 +65,6 @@ export const DIFY_CHATFLOW: DifyNodeSpec = {
 export const DIFY_COMPLETION: DifyNodeSpec = {
 	name: 'difyCompletion',
 	displayName: 'Dify Completion',
-	description: 'Generate text with a Dify text generator (completion) app: send inputs, stop, feedback, files, speech and annotations',
 	credential: 'difyApi',
 	modes: ['completion'],
 	family: 'completion',
@@ -84,7 +81,6 @@ export const DIFY_COMPLETION: DifyNodeSpec = {
 export const DIFY_WORKFLOW: DifyNodeSpec = {
 	name: 'difyWorkflow',
 	displayName: 'Dify Workflow',
-	description: 'Run a Dify workflow app: run with inputs and files, stop, follow runs and logs, answer human input forms',
 	credential: 'difyApi',
 	modes: ['workflow'],
 	family: 'workflow',

@@ -9,8 +9,8 @@ export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
 export interface DifyNodeSpec {
 	/** n8n type name, part of the public contract (operations.md). */
 	name: string;
+	/** The node's display name, for errors that name the node; the node file declares the same. */
 	displayName: string;
-	description: string;
 	credential: DifyCredentialType;
 	/** Dify app modes this node serves, used to explain wrong-key errors. */
 	modes: string[];
