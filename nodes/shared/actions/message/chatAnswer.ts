@@ -21,6 +21,15 @@ export interface NodeTraceEntry extends IDataObject {
  * result. Text is the concatenation of `message`/`agent_message` deltas; `message_replace` replaces
  * it; New Agent's closing `message` repeats the whole answer and replaces the deltas (§3.3, §3.6).
  */
+const ENVELOPE_KEYS = ['event', 'task_id', 'conversation_id', 'message_id', 'created_at'];
+
+/** The event's own data, without the stream envelope every event repeats. */
+function withoutEnvelope(event: IDataObject): IDataObject {
+	const data = { ...event };
+	for (const key of ENVELOPE_KEYS) delete data[key];
+	return data;
+}
+
 export class ChatAnswer {
 	answer = '';
 	reasoning = '';
@@ -62,13 +71,11 @@ export class ChatAnswer {
 				return undefined;
 			case 'agent_thought': {
 				const id = String(event.id ?? this.thoughts.size);
-				const { event: _e, task_id: _t, conversation_id: _c, message_id: _m, created_at: _ca, ...thought } = event;
-				this.thoughts.set(id, { ...this.thoughts.get(id), ...thought });
+				this.thoughts.set(id, { ...this.thoughts.get(id), ...withoutEnvelope(event) });
 				return undefined;
 			}
 			case 'message_file': {
-				const { event: _e, task_id: _t, conversation_id: _c, message_id: _m, created_at: _ca, ...file } = event;
-				this.messageFiles.push(file);
+				this.messageFiles.push(withoutEnvelope(event));
 				return undefined;
 			}
 			case 'message_end':
