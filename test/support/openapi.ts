@@ -1,6 +1,6 @@
 /**
- * Validation against Dify's own OpenAPI description (dify-docs, documents 1.16), a contract nobody
- * on this project wrote. Where it disagrees with `dify-service-api.md` (read from Dify's server
+ * Validation against Dify's own OpenAPI description (dify-docs, documents 1.16; its structure is
+ * kept in test/support/dify-openapi), a contract nobody on this project wrote. Where it disagrees with `dify-service-api.md` (read from Dify's server
  * code), the server code wins: those disagreements are the explicit KNOWN_DIFFERENCES below, each
  * applied as a schema patch so everything else is still checked.
  */
@@ -9,7 +9,8 @@ import path from 'path';
 import Ajv, { type ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
-export const SPEC_PATH = path.resolve(__dirname, '../../../shared/dify-openapi/openapi_service.json');
+/** The structure of Dify's OpenAPI description, extracted by scripts/extract-openapi.js (CC BY 4.0, see its README). */
+export const SPEC_PATH = path.resolve(__dirname, 'dify-openapi/structure.json');
 
 type Json = Record<string, unknown>;
 

@@ -1,50 +1,81 @@
 import { readFileSync } from 'fs';
 import { resolve } from 'path';
+import type { INodeType } from 'n8n-workflow';
 
 import { ALL_NODES } from '../../nodes/shared/operationTable';
-import { buildDescription } from '../../nodes/shared/description';
+import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
+import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
+import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
+import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 
-const CONTRACT = readFileSync(resolve(__dirname, '../../../shared/operations.md'), 'utf8');
-const README = readFileSync(resolve(__dirname, '../../README.md'), 'utf8');
-const COLUMNS = ['difyChatbot', 'difyChatflow', 'difyCompletion', 'difyWorkflow'];
-const byName = Object.fromEntries(ALL_NODES.map((n) => [n.name, n]));
+const ROOT = resolve(__dirname, '../..');
+const CONTRACT = readFileSync(resolve(ROOT, 'docs/contract.md'), 'utf8');
+const README = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
+const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
 
-function offers(node: string, resource: string, operation: string): boolean {
-	return !!byName[node]?.resources.find((r) => r.value === resource)?.operations.some((o) => o.value === operation);
+const NODE_CLASSES: INodeType[] = [new DifyChatbot(), new DifyChatflow(), new DifyCompletion(), new DifyWorkflow()];
+const APP_COLUMNS = ['difyChatbot', 'difyChatflow', 'difyCompletion', 'difyWorkflow'];
+const specByName = Object.fromEntries(ALL_NODES.map((n) => [n.name, n]));
+
+/** The rows of the markdown table under a `## heading` of the contract. */
+function table(heading: string): string[][] {
+	const section = CONTRACT.split(/^## /m).find((s) => s.startsWith(heading));
+	if (!section) throw new Error(`docs/contract.md has no "## ${heading}" section`);
+	return section
+		.split('\n')
+		.filter((l) => l.startsWith('| ') && !l.startsWith('|---'))
+		.slice(1)
+		.map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
 }
 
-describe('public contract (shared/operations.md)', () => {
-	const matrix = CONTRACT.split('\n').filter((line) => /^\| .+\| `[a-zA-Z]+` \/ `[a-zA-Z]+` \|$/.test(line) && line.split('|').length === 9);
-	const pairs = (line: string) => /`([a-zA-Z]+)` \/ `([a-zA-Z]+)` \|$/.exec(line)!.slice(1, 3);
+const code = (cell: string) => /`([^`]+)`/.exec(cell)?.[1];
 
-	it('has every seed-matrix row', () => {
-		expect(matrix.length).toBeGreaterThanOrEqual(28);
-	});
-
-	it.each(matrix.map((line) => [line.split('|')[1].trim(), line]))('implements %s where the matrix marks it', (_seed, line) => {
-		const cells = line.split('|').slice(3, 7).map((c) => c.trim());
-		const [resource, operation] = pairs(line);
-		cells.forEach((cell, k) => {
-			if (cell === '✓') expect(`${COLUMNS[k]} ${resource}/${operation}: ${offers(COLUMNS[k], resource, operation)}`).toBe(`${COLUMNS[k]} ${resource}/${operation}: true`);
+/** Every resource/operation pair the contract assigns to each app node. */
+function contractPairs(): Set<string> {
+	const pairs = new Set<string>();
+	for (const row of table('App node operations')) {
+		const [, resource, operation] = /^`(\w+)` \/ `(\w+)`$/.exec(row[0]) ?? [];
+		expect(`${resource}/${operation}`).toMatch(/^\w+\/\w+$/);
+		row.slice(3, 7).forEach((cell, k) => {
+			if (cell === '✓') pairs.add(`${APP_COLUMNS[k]} ${resource}/${operation}`);
 		});
+	}
+	return pairs;
+}
+
+function implementedPairs(): Set<string> {
+	const pairs = new Set<string>();
+	for (const spec of ALL_NODES) for (const r of spec.resources) for (const o of r.operations) pairs.add(`${spec.name} ${r.value}/${o.value}`);
+	return pairs;
+}
+
+describe('public contract (docs/contract.md)', () => {
+	it('lists exactly the resource/operation pairs the app nodes implement', () => {
+		const listed = contractPairs();
+		const implemented = implementedPairs();
+		expect(listed.size).toBeGreaterThanOrEqual(28);
+		expect([...listed].filter((p) => !implemented.has(p))).toEqual([]);
+		expect([...implemented].filter((p) => !listed.has(p))).toEqual([]);
 	});
 
-	it('offers the extras users expect', () => {
-		for (const node of ['difyChatbot', 'difyChatflow']) expect(offers(node, 'conversation', 'updateVariable')).toBe(true);
-		for (const node of COLUMNS) expect(offers(node, 'file', 'download')).toBe(true);
-		for (const node of ['difyChatflow', 'difyWorkflow']) {
-			expect(offers(node, 'humanInput', 'get')).toBe(true);
-			expect(offers(node, 'humanInput', 'submit')).toBe(true);
+	it('keeps the node type names, display names and credentials', () => {
+		const rows = table('Nodes');
+		for (const node of NODE_CLASSES) {
+			const row = rows.find((r) => code(r[0]) === node.description.name);
+			expect(row).toBeDefined();
+			expect(node.description.displayName).toBe(row![1]);
+			expect(node.description.credentials?.map((c) => c.name)).toEqual([code(row![2])]);
+			expect(pkg.n8n.nodes).toContain(`dist/nodes/${node.constructor.name}/${node.constructor.name}.node.js`);
 		}
-		expect(offers('difyChatbot', 'annotation', 'create')).toBe(true);
 	});
 
 	it('keeps the credential type names and fields', () => {
-		expect(new DifyApi().name).toBe('difyApi');
-		expect(new DifyKnowledgeApi().name).toBe('difyKnowledgeApi');
+		const rows = table('Credentials');
 		for (const cred of [new DifyApi(), new DifyKnowledgeApi()]) {
+			const row = rows.find((r) => code(r[0]) === cred.name);
+			expect(row?.[1]).toBe(cred.displayName);
 			expect(cred.properties.map((p) => p.name)).toEqual(['baseUrl', 'apiKey']);
 			expect(cred.properties[1].typeOptions?.password).toBe(true);
 		}
@@ -52,9 +83,12 @@ describe('public contract (shared/operations.md)', () => {
 });
 
 describe('node descriptions', () => {
-	it.each(ALL_NODES.map((n) => [n.name, n]))('%s builds a valid form', (_name, spec) => {
-		const description = buildDescription(spec);
-		expect(description.name).toBe(spec.name);
+	it.each(NODE_CLASSES.map((n) => [n.description.name, n]))('%s agrees with its row of the operation table', (name, node) => {
+		const { description } = node as INodeType;
+		const spec = specByName[name as string];
+		expect(spec).toBeDefined();
+		expect(description.displayName).toBe(spec.displayName);
+		expect(description.credentials?.[0].name).toBe(spec.credential);
 		expect(description.usableAsTool).toBe(true);
 		const operationProps = description.properties.filter((p) => p.name === 'operation');
 		expect(operationProps).toHaveLength(spec.resources.length);
