@@ -32,7 +32,9 @@ export function createRun(
 		elapsedTime: 0,
 		channel: new RunChannel(),
 		nodeFrames: [],
-		hasLog: app.mode === 'workflow',
+		// Dify writes a workflow app's log row when the run ends (stamped then), never for chatflows.
+		hasLog: false,
+		logsWhenFinished: app.mode === 'workflow',
 		logId: randomUUID(),
 		stopRequested: false,
 		messageId,
@@ -183,6 +185,10 @@ export class RunEmitter {
 		run.error = error;
 		run.finishedAt = nowSeconds();
 		run.elapsedTime = this.elapsed();
+		if (run.logsWhenFinished) {
+			run.hasLog = true;
+			run.logCreatedAt = run.finishedAt;
+		}
 		this.publish('workflow_finished', {
 			data: {
 				...finishedData(run),

@@ -140,7 +140,11 @@ export interface WorkflowRun {
 	/** Set while a resumed run waits for its first reattached listener. */
 	onAttach?: () => void;
 	hasLog: boolean;
+	/** Workflow apps get a log row when the run ends (succeeded, failed or stopped). */
+	logsWhenFinished: boolean;
 	logId: string;
+	/** When the log row was written: the run's end, in seconds (the log's own `created_at`). */
+	logCreatedAt?: number;
 	stopRequested: boolean;
 	pauseReasons?: Record<string, unknown>[];
 	pausedNodes?: string[];

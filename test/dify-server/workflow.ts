@@ -243,6 +243,11 @@ async function events(ctx: Ctx): Promise<void> {
 	await pipeFrames(stream, frames);
 }
 
+/** Dify filters and orders logs by the log row's own creation time: when the run ended. */
+function logTime(run: WorkflowRun): number {
+	return run.logCreatedAt ?? run.createdAt;
+}
+
 function logs(ctx: Ctx) {
 	const app = ctx.app!;
 	const status = ctx.query.get('status');
@@ -259,10 +264,10 @@ function logs(ctx: Ctx) {
 	if (accountFilter && accountFilter !== ACCOUNT.email) throw invalidParam(`Account not found: ${accountFilter}`);
 	let rows = [...ctx.state.runs.values()]
 		.filter((r) => r.appId === app.id && r.hasLog)
-		.sort((a, b) => b.createdAt - a.createdAt);
+		.sort((a, b) => logTime(b) - logTime(a));
 	if (status) rows = rows.filter((r) => r.status === status);
-	if (before !== null) rows = rows.filter((r) => r.createdAt <= before);
-	if (after !== null) rows = rows.filter((r) => r.createdAt >= after);
+	if (before !== null) rows = rows.filter((r) => logTime(r) <= before);
+	if (after !== null) rows = rows.filter((r) => logTime(r) >= after);
 	if (accountFilter) rows = [];
 	if (sessionFilter) rows = rows.filter((r) => ctx.state.endUsers.get(r.endUserId)?.sessionId === sessionFilter);
 	if (keyword) {
@@ -297,7 +302,7 @@ function logs(ctx: Ctx) {
 			created_by_role: 'end_user',
 			created_by_account: null,
 			created_by_end_user: { id: user.id, type: 'service-api', is_anonymous: user.isAnonymous, session_id: user.sessionId },
-			created_at: r.createdAt,
+			created_at: logTime(r),
 		};
 	});
 	return ctx.out.json(200, { page, limit, total, has_more: page * limit < total, data });
