@@ -6,71 +6,102 @@ export interface SseFrame {
 
 type Chunk = Uint8Array | string;
 
+const LF = 0x0a;
+const CR = 0x0d;
+const COLON = 0x3a;
+const SPACE = 0x20;
+
+/** Whether bytes [start, end) begin with the field name `name` followed by ':' or the line end. */
+function isField(buf: Uint8Array, start: number, end: number, name: readonly number[]): boolean {
+	const after = start + name.length;
+	if (after > end) return false;
+	for (let k = 0; k < name.length; k++) if (buf[start + k] !== name[k]) return false;
+	return after === end || buf[after] === COLON;
+}
+
+const DATA = [0x64, 0x61, 0x74, 0x61];
+const EVENT = [0x65, 0x76, 0x65, 0x6e, 0x74];
+
+function toBuffer(chunk: Chunk): Buffer {
+	if (typeof chunk === 'string') return Buffer.from(chunk, 'utf8');
+	return Buffer.isBuffer(chunk) ? chunk : Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+}
+
 /**
  * Splits a byte stream into SSE frames as the bytes arrive, never holding more than one unfinished
- * frame. UTF-8 characters, lines and frames may be split anywhere across chunks; LF, CRLF and CR
- * line ends are accepted (WHATWG SSE parsing rules, without `id`/`retry`, which Dify never sends).
+ * line. Lines are found in the bytes (LF, CR and ':' never occur inside a multi-byte UTF-8 character),
+ * and only a field's value is decoded, once, straight from the chunk: no copy of the whole stream as
+ * text. Characters, lines and frames may be split anywhere across chunks; LF, CRLF and CR line ends are
+ * accepted (WHATWG SSE parsing rules, without `id`/`retry`, which Dify never sends).
  */
 export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<SseFrame> {
-	const decoder = new TextDecoder('utf-8');
+	let event: string | undefined;
+	let data: string[] = [];
+	// The unfinished line, as the pieces it arrived in (joined once it is complete).
+	let carry: Buffer[] = [];
 	let skipLeadingLf = false;
-	let frame: SseFrame = {};
-	let dataLines: string[] = [];
+	let first = true;
 
-	const takeLine = (line: string): SseFrame | undefined => {
-		if (line === '') {
-			if (dataLines.length === 0 && frame.event === undefined) return undefined;
-			const done: SseFrame = { ...frame };
-			if (dataLines.length) done.data = dataLines.join('\n');
-			frame = {};
-			dataLines = [];
+	/** Takes the line buf[start, end); returns a frame when the line ends one. */
+	const takeLine = (buf: Buffer, start: number, end: number): SseFrame | undefined => {
+		if (start === end) {
+			if (data.length === 0 && event === undefined) return undefined;
+			const done: SseFrame = {};
+			if (event !== undefined) done.event = event;
+			if (data.length) done.data = data.length === 1 ? data[0] : data.join('\n');
+			event = undefined;
+			data = [];
 			return done;
 		}
-		if (line.startsWith(':')) return undefined;
-		const colon = line.indexOf(':');
-		const field = colon === -1 ? line : line.slice(0, colon);
-		let value = colon === -1 ? '' : line.slice(colon + 1);
-		if (value.startsWith(' ')) value = value.slice(1);
-		if (field === 'data') dataLines.push(value);
-		else if (field === 'event') frame.event = value;
+		const isData = isField(buf, start, end, DATA);
+		if (!isData && !isField(buf, start, end, EVENT)) return undefined; // comments, id, retry, unknown
+		let from = start + (isData ? DATA.length : EVENT.length) + 1;
+		if (from < end && buf[from] === SPACE) from++;
+		const value = from < end ? buf.toString('utf8', from, end) : '';
+		if (isData) data.push(value);
+		else event = value;
 		return undefined;
 	};
 
-	// The unfinished line is kept as pieces and joined once, and each chunk is searched with indexOf
-	// from where the last line ended: a 1 MiB frame arriving in small chunks stays linear.
-	let carry: string[] = [];
-	const feed = function* (text: string): Generator<SseFrame> {
-		let from = skipLeadingLf && text.charCodeAt(0) === 10 ? 1 : 0;
-		skipLeadingLf = false;
-		let nextLf = text.indexOf('\n', from);
-		let nextCr = text.indexOf('\r', from);
+	for await (const raw of chunks) {
+		const chunk = toBuffer(raw);
+		let from = 0;
+		if (first && chunk.length) {
+			first = false;
+			// A byte order mark at the very start is not part of the first field (as TextDecoder did).
+			if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
+		}
+		if (skipLeadingLf && chunk.length) {
+			skipLeadingLf = false;
+			if (chunk[from] === LF) from++;
+		}
+		let nextLf = chunk.indexOf(LF, from);
+		let nextCr = chunk.indexOf(CR, from);
 		while (nextLf !== -1 || nextCr !== -1) {
 			const end = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextLf, nextCr);
-			const piece = text.slice(from, end);
-			const line = carry.length ? carry.join('') + piece : piece;
-			carry = [];
+			let done: SseFrame | undefined;
+			if (carry.length) {
+				carry.push(chunk.subarray(from, end));
+				const line = Buffer.concat(carry);
+				carry = [];
+				done = takeLine(line, 0, line.length);
+			} else {
+				done = takeLine(chunk, from, end);
+			}
 			from = end + 1;
 			if (end === nextCr) {
 				// CRLF counts once; a CR at the very end of a chunk may be the first half of one.
-				if (end + 1 < text.length) {
-					if (text.charCodeAt(end + 1) === 10) from = end + 2;
+				if (from < chunk.length) {
+					if (chunk[from] === LF) from++;
 				} else {
 					skipLeadingLf = true;
 				}
 			}
-			if (nextLf !== -1 && nextLf < from) nextLf = text.indexOf('\n', from);
-			if (nextCr !== -1 && nextCr < from) nextCr = text.indexOf('\r', from);
-			const done = takeLine(line);
+			if (nextLf !== -1 && nextLf < from) nextLf = chunk.indexOf(LF, from);
+			if (nextCr !== -1 && nextCr < from) nextCr = chunk.indexOf(CR, from);
 			if (done) yield done;
 		}
-		if (from < text.length) carry.push(text.slice(from));
-	};
-
-	for await (const chunk of chunks) {
-		const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-		if (text) yield* feed(text);
+		if (from < chunk.length) carry.push(from === 0 ? chunk : chunk.subarray(from));
 	}
-	const rest = decoder.decode();
-	if (rest) yield* feed(rest);
 	// A final frame without its blank line is incomplete: the connection ended mid-frame.
 }
