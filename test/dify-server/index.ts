@@ -17,6 +17,9 @@ import { registerFileRoutes, serveSignedFile } from './files';
 import { registerUserRoutes } from './users';
 import { registerAnnotationRoutes } from './annotations';
 import { registerDatasetRoutes } from './datasets';
+import { registerDocumentRoutes } from './documents';
+import { registerSegmentRoutes } from './segments';
+import { registerKnowledgeMetaRoutes } from './knowledgeMeta';
 import { registerConversationRoutes } from './conversations';
 import { registerMessageRoutes } from './messages';
 import { registerFeedbackRoutes } from './feedback';
@@ -54,6 +57,9 @@ function buildRouter(): Router {
 	registerAnnotationRoutes(router);
 	registerAudioRoutes(router);
 	registerDatasetRoutes(router);
+	registerDocumentRoutes(router);
+	registerSegmentRoutes(router);
+	registerKnowledgeMetaRoutes(router);
 	return router;
 }
 

@@ -4,6 +4,7 @@ import type { AppSpec, MisbehaveRule, RecordedRequest, UploadLimits } from './ty
 import { Timers } from './timers';
 import type { ConcurrencyStats } from './concurrency';
 import type { RunChannel } from './channel';
+import { KnowledgeStore } from './knowledgeStore';
 
 export const TENANT_ID = '5a1e9a5c-0d6b-4f7e-9b8a-2f3c4d5e6f70';
 export const ACCOUNT = { id: 'd1f2a3b4-c5d6-4e7f-8a9b-0c1d2e3f4a5b', name: 'Sandbox Owner', email: 'owner@sandbox.local' };
@@ -217,6 +218,8 @@ export class ServerState {
 	/** Per app id: the concurrency limiter's counts, and limits set by limitConcurrency() until reset. */
 	concurrency = new Map<string, ConcurrencyStats>();
 	limitOverrides = new Map<string, number>();
+	/** Knowledge bases, documents, chunks, metadata and tags (the Knowledge API). */
+	knowledge = new KnowledgeStore();
 	seq = 0;
 	onFrame?: (path: string, frame: Record<string, unknown>) => void;
 
@@ -250,6 +253,7 @@ export class ServerState {
 		this.annotationJobs = new Map();
 		this.concurrency = new Map();
 		this.limitOverrides = new Map();
+		this.knowledge = new KnowledgeStore();
 		for (const app of this.apps.values()) app.features.annotationReply = app.initialAnnotationReply;
 	}
 }

@@ -1,6 +1,8 @@
 import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
+import { knowledgeHint } from './knowledgeErrors';
+
 /** Dify's error envelope (dify-service-api.md §1.5); `code` is missing on worker-side stream errors. */
 export interface DifyErrorBody {
 	code?: string;
@@ -74,6 +76,9 @@ export function redact(text: string, secret?: string): string {
 function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): string | undefined {
 	const code = body.code;
 	const message = body.message ?? '';
+	// The Knowledge API's errors have their own causes and fixes (wrong key type, plan limits, indexing).
+	const knowledge = knowledgeHint({ code, message, httpStatus, path: req.path, secret: req.secret });
+	if (knowledge) return knowledge;
 	if (httpStatus === 401 || code === 'unauthorized') {
 		return 'Dify rejected the API key. Check the key in the credential: app nodes need the API key of that app (it starts with "app-"); a Knowledge key ("dataset-…") only works with the Dify Knowledge node, and an app key does not work there.';
 	}
