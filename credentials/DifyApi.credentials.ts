@@ -36,5 +36,23 @@ export class DifyApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: { baseURL: BASE_URL_EXPRESSION, url: '/info', method: 'GET' },
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Dify rejected this API key (HTTP 401). This credential needs the key of one Dify app, which starts with "app-": in Dify, open the app, then "API Access" > "API Key", and copy a key from there. A Knowledge key ("dataset-…") belongs in a "Dify Knowledge API" credential instead.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No Dify API at this Base URL (HTTP 404). Use the API address shown on the app\'s "API Access" page: https://api.dify.ai/v1 for Dify Cloud, http(s)://<your-dify-host>/v1 when self-hosted.',
+				},
+			},
+		],
 	};
 }

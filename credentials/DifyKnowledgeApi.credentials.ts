@@ -36,5 +36,23 @@ export class DifyKnowledgeApi implements ICredentialType {
 
 	test: ICredentialTestRequest = {
 		request: { baseURL: BASE_URL_EXPRESSION, url: '/datasets', method: 'GET', qs: { page: 1, limit: 1 } },
+		rules: [
+			{
+				type: 'responseCode',
+				properties: {
+					value: 401,
+					message:
+						'Dify rejected this Knowledge API key (HTTP 401). This credential needs the Knowledge key, which starts with "dataset-": in Dify, open Knowledge, then "Service API" > "API Key". An app key ("app-…") belongs in a "Dify API" credential instead.',
+				},
+			},
+			{
+				type: 'responseCode',
+				properties: {
+					value: 404,
+					message:
+						'No Dify API at this Base URL (HTTP 404). Use https://api.dify.ai/v1 for Dify Cloud, http(s)://<your-dify-host>/v1 when self-hosted.',
+				},
+			},
+		],
 	};
 }

@@ -264,6 +264,8 @@ function logs(ctx: Ctx) {
 	if (accountFilter && accountFilter !== ACCOUNT.email) throw invalidParam(`Account not found: ${accountFilter}`);
 	let rows = [...ctx.state.runs.values()]
 		.filter((r) => r.appId === app.id && r.hasLog)
+		// Newest first; rows of the same second too (the later one first), as ORDER BY created_at DESC shows them.
+		.reverse()
 		.sort((a, b) => logTime(b) - logTime(a));
 	if (status) rows = rows.filter((r) => r.status === status);
 	if (before !== null) rows = rows.filter((r) => logTime(r) <= before);

@@ -3,7 +3,7 @@
  * httpRequestWithAuthentication with credential injection, real binary helpers), so operation tests
  * exercise n8n's actual request path against the Dify test server.
  */
-import { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, WorkflowExecute } from 'n8n-core';
+import { ExecutionLifecycleHooks, ExternalSecretsProxy, LoadOptionsContext, PollContext, WorkflowExecute } from 'n8n-core';
 import {
 	ICredentialsHelper,
 	NodeHelpers,
@@ -29,6 +29,7 @@ import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
+import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
@@ -90,6 +91,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyChatflow': new DifyChatflow(),
 	'dify.difyCompletion': new DifyCompletion(),
 	'dify.difyWorkflow': new DifyWorkflow(),
+	'dify.difyTrigger': new DifyTrigger(),
 };
 
 /** Lets a test register more node classes (one per app node) without touching the harness. */
@@ -315,6 +317,22 @@ export async function runCredentialTest(
 	return result.items[0].json as { statusCode: number; body: IDataObject };
 }
 
+/**
+ * What n8n's credential tester (CredentialsTester.runRequestTest, n8n 2.41) tells the user: a
+ * `responseCode` rule matching the failed status gives the rule's message; any other failure gives
+ * the HTTP status text; a success is "Connection successful!".
+ */
+export async function credentialTestVerdict(
+	credentialType: string,
+	data: ICredentialDataDecryptedObject,
+): Promise<{ status: 'OK' | 'Error'; message: string }> {
+	const { statusCode } = await runCredentialTest(credentialType, data);
+	if (statusCode >= 200 && statusCode < 300) return { status: 'OK', message: 'Connection successful!' };
+	const rules = (CREDENTIAL_TYPES[credentialType].test?.rules ?? []) as Array<{ type: string; properties: { value?: unknown; message: string } }>;
+	const rule = rules.find((r) => r.type === 'responseCode' && r.properties.value === statusCode);
+	return { status: 'Error', message: rule ? rule.properties.message : `Received HTTP status code: ${statusCode}` };
+}
+
 /** Runs a node's list-search or resource-mapping method as the editor does. */
 export async function runListSearch(options: {
 	type: string;
@@ -345,4 +363,58 @@ export async function runListSearch(options: {
 	} as unknown as IWorkflowExecuteAdditionalData;
 	const context = new LoadOptionsContext(workflow, node, additionalData, 'parameters.conversationId');
 	return await nodeType.methods[options.kind ?? 'listSearch'][options.method].call(context, options.filter, options.paginationToken);
+}
+
+export interface PollOptions {
+	parameters: IDataObject;
+	credentials: Record<string, ICredentialDataDecryptedObject>;
+	credentialType?: string;
+	/** The node's static data as n8n stored it after the previous poll. */
+	staticData?: IDataObject;
+	/** 'manual' is the editor's "Fetch Test Event"; 'trigger' an active workflow's poll. */
+	mode?: 'manual' | 'trigger';
+}
+
+export interface PollResult {
+	items: INodeExecutionData[] | null;
+	error?: Error & { description?: string };
+	/** The workflow's static data after the poll, failed or not (n8n keeps it for the next poll). */
+	staticData: IDataObject;
+}
+
+/** Runs the Dify Trigger's poll through n8n-core's PollContext, as an active workflow's poll does. */
+export async function runPoll(options: PollOptions): Promise<PollResult> {
+	const credentialType = options.credentialType ?? 'difyApi';
+	const node: INode = {
+		id: 'trigger-under-test',
+		name: 'Dify Trigger',
+		type: 'dify.difyTrigger',
+		typeVersion: 1,
+		position: [0, 0],
+		parameters: options.parameters as INode['parameters'],
+		credentials: { [credentialType]: { id: 'cred-1', name: 'Dify test' } },
+	};
+	const workflow = new Workflow({
+		id: 'poll',
+		name: 'poll',
+		nodes: [node],
+		connections: {},
+		active: true,
+		nodeTypes: new TestNodeTypes(),
+		staticData: JSON.parse(JSON.stringify(options.staticData ?? {})),
+	});
+	const additionalData = {
+		credentialsHelper: new TestCredentialsHelper(options.credentials),
+		externalSecretsProxy: new ExternalSecretsProxy(),
+		variables: {},
+	} as unknown as IWorkflowExecuteAdditionalData;
+	const context = new PollContext(workflow, node, additionalData, options.mode ?? 'trigger', 'activate');
+	const trigger = NODE_TYPES['dify.difyTrigger'] as INodeType & { poll(this: unknown): Promise<INodeExecutionData[][] | null> };
+	const staticData = () => JSON.parse(JSON.stringify(workflow.staticData)) as IDataObject;
+	try {
+		const out = await trigger.poll.call(context);
+		return { items: out ? out[0] : null, staticData: staticData() };
+	} catch (error) {
+		return { items: null, error: error as PollResult['error'], staticData: staticData() };
+	}
 }

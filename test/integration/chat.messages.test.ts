@@ -28,7 +28,8 @@ describe('message / send extras', () => {
 	it('validates required inputs through Dify', async () => {
 		const app = server().createApp({ mode: 'chat', userInputForm: [{ 'text-input': { variable: 'topic', label: 'Topic', required: true } }] } as never);
 		const missing = await callNode(server(), { key: app, parameters: sendParams('x', { responseMode: 'blocking' }) });
-		expect(failure(missing).message).toMatch(/^Dify error invalid_param: .*topic/);
+		expect(failure(missing).message).toBe('The Dify app requires the input "topic", and it was not sent (Dify error invalid_param: topic is required in input form)');
+		expect(failure(missing).description).toMatch(/^Dify checks the app's required inputs on every request\. Set "topic" in Inputs \(JSON\), e\.g\. \{"topic": "…"\}, or switch Inputs to "Fields From the App"/);
 		const ok = await callNode(server(), { key: app, parameters: sendParams('x', { inputs: '{"topic":"pricing"}' }) });
 		expect(ok.error).toBeUndefined();
 	});
@@ -43,7 +44,8 @@ describe('message / stop', () => {
 
 	it('fails with the wrong app type', async () => {
 		const result = await callNode(server(), { key: server().keys.workflow, parameters: { resource: 'message', operation: 'stop', taskId: 't', user: 'tester' } });
-		expect(failure(result).message).toMatch(/^Dify error not_chat_app/);
+		expect(failure(result).message).toBe('The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.');
+		expect(failure(result).description).toMatch(/^Dify answered: Dify error not_chat_app: /);
 	});
 });
 

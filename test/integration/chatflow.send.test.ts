@@ -60,7 +60,7 @@ describe('Dify Chatflow message / send', () => {
 
 	it('says a Chatbot key belongs to the Chatbot node when the chatflow run endpoint refuses it', async () => {
 		const result = await chatflow({ resource: 'workflow', operation: 'getRun', workflowRunId: 'abc' }, server().keys.chat);
-		expect(failure(result).message).toMatch(/^Dify error not_workflow_app/);
-		expect(failure(result).description).toContain('Dify Chatbot node');
+		expect(failure(result).message).toMatch(/^The credential's API key belongs to the Dify Chatbot app "Sandbox Chatbot" \(mode "chat"\): use it with the Dify Chatbot node, or select a credential with the API key of a Chatflow app in this Dify Chatflow node\.$/);
+		expect(failure(result).description).toMatch(/^Dify answered: Dify error not_workflow_app/);
 	});
 });

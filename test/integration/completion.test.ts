@@ -76,14 +76,14 @@ describe('completion / message send', () => {
 	describe('failures', () => {
 		it('names the right node for a key of another app type (Dify says app_unavailable)', async () => {
 			const error = failure(await send({ query: 'x' }, {}, {}, server().keys.workflow));
-			expect(error.message).toMatch(/^Dify error app_unavailable/);
-			expect(error.description).toContain('use the Dify Workflow node');
+			expect(error.message).toContain('belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Text Generator app in this Dify Completion node.');
+			expect(error.description).toMatch(/^Dify answered: Dify error app_unavailable/);
 		});
 
 		it('fails on an error frame without a code', async () => {
 			server().misbehave({ path: '/completion-messages', errorFrameAfterFrames: { after: 2, message: 'model overloaded', status: 500 } });
 			const error = failure(await send({ query: 'x y z w' }));
-			expect(error.message).toBe('Dify error stream_error: model overloaded');
+			expect(error.message).toBe('Dify reported an error without an error code: model overloaded');
 		});
 
 		it('reports input validation in blocking mode as Dify\'s invalid_param', async () => {
@@ -115,8 +115,8 @@ describe('completion / message stop', () => {
 
 	it('fails for a key of another app type', async () => {
 		const error = failure(await cp({ resource: 'message', operation: 'stop', taskId: 't', user: USER }, {}, server().keys.chat));
-		expect(error.message).toMatch(/^Dify error app_unavailable/);
-		expect(error.description).toContain('Dify Chatbot');
+		expect(error.message).toContain('belongs to the Dify Chatbot app "Sandbox Chatbot" (mode "chat"): use it with the Dify Chatbot node');
+		expect(error.description).toMatch(/^Dify answered: Dify error app_unavailable/);
 	});
 });
 

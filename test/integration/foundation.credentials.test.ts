@@ -1,4 +1,4 @@
-import { runCredentialTest } from '../harness/n8n';
+import { credentialTestVerdict, runCredentialTest } from '../harness/n8n';
 import { callNode, failure, useDifyServer } from './support';
 
 const server = useDifyServer();
@@ -68,5 +68,33 @@ describe('base URL variants in the nodes', () => {
 		expect(error.message).toBe('Dify error unauthorized: Access token is invalid');
 		expect(error.description).toMatch(/app nodes need the API key of that app/);
 		expect(JSON.stringify(result.run.data)).not.toContain('app-not-a-real-key-123');
+	});
+});
+
+describe('credential test messages (n8n shows the rule that matches)', () => {
+	it('explains a rejected app key and where to find the right one', async () => {
+		const verdict = await credentialTestVerdict('difyApi', { baseUrl: server().apiBase, apiKey: server().keys.knowledge });
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toMatch(/Dify rejected this API key \(HTTP 401\)/);
+		expect(verdict.message).toContain('"API Access" > "API Key"');
+		expect(verdict.message).toContain('"Dify Knowledge API" credential');
+	});
+
+	it('explains a rejected Knowledge key and where to find the right one', async () => {
+		const verdict = await credentialTestVerdict('difyKnowledgeApi', { baseUrl: server().apiBase, apiKey: server().keys.chat });
+		expect(verdict.status).toBe('Error');
+		expect(verdict.message).toContain('Knowledge, then "Service API" > "API Key"');
+		expect(verdict.message).toContain('"Dify API" credential');
+	});
+
+	it('says the Base URL is not a Dify API on 404', async () => {
+		const verdict = await credentialTestVerdict('difyApi', { baseUrl: `${server().url}/not-dify`, apiKey: server().keys.chat });
+		expect(verdict).toEqual({ status: 'Error', message: expect.stringMatching(/^No Dify API at this Base URL \(HTTP 404\)/) });
+	});
+
+	it('passes a key of any app type: the credential is not tied to a node', async () => {
+		for (const key of ['chat', 'workflow', 'completion'] as const) {
+			expect(await credentialTestVerdict('difyApi', { baseUrl: server().apiBase, apiKey: server().keys[key] })).toEqual({ status: 'OK', message: 'Connection successful!' });
+		}
 	});
 });

@@ -98,7 +98,7 @@ describe('the stream reader over real HTTP', () => {
 
 	it.each([
 		['with a code', { after: 1, code: 'completion_request_error', message: 'Model timed out', status: 400 }, 'Dify error completion_request_error: Model timed out'],
-		['without a code (worker-side)', { after: 1, message: 'text is required in input form', status: 500 }, 'Dify error stream_error: text is required in input form'],
+		['without a code (worker-side)', { after: 1, message: 'text is required in input form', status: 500 }, 'The Dify app requires the input "text", and it was not sent (Dify reported an error without an error code: text is required in input form)'],
 	])('turns an error frame %s into a Dify error', async (_label, frame, expected) => {
 		server().misbehave({ path: '/chat-messages', errorFrameAfterFrames: frame });
 		expect(failure(await callNode(server(), { key: server().keys.chat, parameters: sendParams('x') })).message).toBe(expected);
@@ -159,8 +159,8 @@ describe('errors a user can act on', () => {
 		['completion', 'Dify Completion'],
 	] as const)('says a %s key belongs to the %s node', async (kind, nodeName) => {
 		const error = failure(await callNode(server(), { key: server().keys[kind], parameters: sendParams('x') }));
-		expect(error.message).toMatch(/^Dify error not_chat_app/);
-		expect(error.description).toContain(`use the ${nodeName} node with it, not the Dify Chatbot node`);
+		expect(error.message).toMatch(/^The credential's API key belongs to the Dify [\w ]+ app "Sandbox [\w ]+" \(mode "[a-z-]+"\): /);
+		expect(error.message).toContain(`use it with the ${nodeName} node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.`);
 	});
 
 	it('names the user when a conversation belongs to someone else', async () => {

@@ -1,7 +1,7 @@
 import type { INodeListSearchResult } from 'n8n-workflow';
 
 import { runListSearch } from '../harness/n8n';
-import { seedTurns, useDifyServer } from './support';
+import { callNode, failure, sendParams, seedTurns, useDifyServer } from './support';
 
 const server = useDifyServer();
 
@@ -35,4 +35,31 @@ it('falls back to the default user when User is an expression', async () => {
 	const result = await search({ user: '={{ $json.sessionId }}' });
 	expect(result.results).toHaveLength(2);
 	expect(server().requests.at(-1)?.query.user).toBe('n8n');
+});
+
+describe('a credential whose key belongs to another app type', () => {
+	const load = (type: string, key: string, kind: 'listSearch' | 'resourceMapping') =>
+		runListSearch({
+			type,
+			kind,
+			method: kind === 'listSearch' ? 'searchConversations' : 'getAppInputs',
+			parameters: { resource: 'message', operation: 'send', user: 'n8n', inputMode: 'fields' },
+			credentials: { difyApi: { baseUrl: server().apiBase, apiKey: key } },
+		});
+	const SAID =
+		'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.';
+
+	it('the Conversation list says the same as a run: the app, its type and the node to use', async () => {
+		await expect(load('dify.difyChatbot', server().keys.workflow, 'listSearch')).rejects.toThrow(SAID);
+		const run = await callNode(server(), { key: server().keys.workflow, parameters: sendParams('x') });
+		expect(failure(run).message).toBe(SAID);
+	});
+
+	it('Fields From the App says it too, although Dify serves the workflow app\'s form', async () => {
+		await expect(load('dify.difyChatbot', server().keys.workflow, 'resourceMapping')).rejects.toThrow(SAID);
+		await expect(load('dify.difyWorkflow', server().keys.advancedChat, 'resourceMapping')).rejects.toThrow(
+			'The credential\'s API key belongs to the Dify Chatflow app "Sandbox Chatflow" (mode "advanced-chat"): use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Workflow node.',
+		);
+		expect(((await load('dify.difyChatbot', server().keys.agent, 'resourceMapping')) as { fields: unknown[] }).fields.length).toBeGreaterThan(0);
+	});
 });

@@ -36,8 +36,7 @@ describe('workflow / getRun', () => {
 		const missing = failure(await wf({ resource: 'workflow', operation: 'getRun', workflowRunId: 'nope' }));
 		expect(missing.message).toBe('Dify error not_found: Workflow run not found.');
 		const wrong = failure(await wf({ resource: 'workflow', operation: 'getRun', workflowRunId: 'x' }, {}, server().keys.completion));
-		expect(wrong.message).toMatch(/^Dify error not_workflow_app/);
-		expect(wrong.description).toContain('use the Dify Completion node');
+		expect(wrong.message).toContain('belongs to the Dify Text Generator app "Sandbox Text Generator" (mode "completion"): use it with the Dify Completion node');
 	});
 });
 
@@ -50,8 +49,7 @@ describe('workflow / stop', () => {
 
 	it('fails for a key of another app type', async () => {
 		const error = failure(await wf({ resource: 'workflow', operation: 'stop', taskId: 't', user: USER }, {}, server().keys.advancedChat));
-		expect(error.message).toMatch(/^Dify error not_workflow_app/);
-		expect(error.description).toContain('Dify Chatflow');
+		expect(error.message).toContain('use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Workflow node.');
 	});
 });
 

@@ -116,19 +116,20 @@ describe('workflow / run', () => {
 
 		it('names the right node for a key of another app type', async () => {
 			const error = failure(await wf(runParams({ text: 'x' }), {}, server().keys.chat));
-			expect(error.message).toMatch(/^Dify error not_workflow_app/);
-			expect(error.description).toContain('use the Dify Chatbot node');
+			expect(error.message).toContain('(mode "chat"): use it with the Dify Chatbot node, or select a credential with the API key of a Workflow app in this Dify Workflow node.');
 		});
 
 		it('fails on an error frame without a code (worker-side input validation)', async () => {
 			const error = failure(await wf(runParams({ nodes: 2 })));
-			expect(error.message).toBe('Dify error stream_error: text is required in input form');
+			expect(error.message).toBe('The Dify app requires the input "text", and it was not sent (Dify reported an error without an error code: text is required in input form)');
+			expect(error.message).not.toContain('stream_error');
+			expect(error.description).toMatch(/^Dify checks the app's required inputs on every run\. Set "text" in Inputs \(JSON\), e\.g\. \{"text": "…"\}, or switch Inputs to "Fields From the App" and fill in text\./);
 		});
 
 		it('fails on an error frame injected mid-stream', async () => {
 			server().misbehave({ path: '/workflows/run', errorFrameAfterFrames: { after: 3, message: 'Redis went away', status: 500 } });
 			const error = failure(await wf(runParams({ text: 'x', nodes: 5 })));
-			expect(error.message).toBe('Dify error stream_error: Redis went away');
+			expect(error.message).toBe('Dify reported an error without an error code: Redis went away');
 			expect(error.description).toContain('workflow_run_id');
 		});
 

@@ -7,6 +7,8 @@ import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
+import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
+import { TRIGGER_EVENTS } from '../../nodes/shared/events';
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 
@@ -79,6 +81,29 @@ describe('public contract (docs/contract.md)', () => {
 			expect(cred.properties.map((p) => p.name)).toEqual(['baseUrl', 'apiKey']);
 			expect(cred.properties[1].typeOptions?.password).toBe(true);
 		}
+	});
+});
+
+describe('Dify Trigger contract', () => {
+	it('lists exactly the events the trigger offers, with their names and credentials', () => {
+		const rows = table('Trigger events');
+		expect(rows.map((r) => code(r[0])).sort()).toEqual(TRIGGER_EVENTS.map((e) => e.value).sort());
+		for (const event of TRIGGER_EVENTS) {
+			const row = rows.find((r) => code(r[0]) === event.value)!;
+			expect(row[1]).toBe(event.name);
+			expect(code(row[2])).toBe(event.credential);
+		}
+	});
+
+	it('keeps its type name, and shows each credential exactly for the events that use it', () => {
+		const { description } = new DifyTrigger();
+		expect(description.name).toBe(code(table('Nodes').find((r) => r[1] === 'Dify Trigger')![0]));
+		expect(pkg.n8n.nodes).toContain('dist/nodes/DifyTrigger/DifyTrigger.node.js');
+		for (const credential of description.credentials ?? []) {
+			const shownFor = (credential.displayOptions?.show?.event as string[]).sort();
+			expect(shownFor).toEqual(TRIGGER_EVENTS.filter((e) => e.credential === credential.name).map((e) => e.value).sort());
+		}
+		expect(description.usableAsTool).toBeUndefined();
 	});
 });
 

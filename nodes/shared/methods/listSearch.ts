@@ -2,6 +2,7 @@ import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from '
 
 import { difyRequest } from '../transport/request';
 import { DEFAULT_USER } from '../actions/common';
+import { loadTarget } from './nodeSpec';
 
 const PAGE = 100;
 
@@ -21,7 +22,7 @@ export async function searchConversations(
 	}
 	const page = await difyRequest.call(
 		this,
-		{ credential: 'difyApi' },
+		loadTarget.call(this),
 		{ method: 'GET', path: '/conversations', qs: { user, limit: PAGE, last_id: paginationToken || undefined, sort_by: '-updated_at' }, user },
 	);
 	const data = (page.data as IDataObject[]) ?? [];

@@ -1,6 +1,7 @@
 import type { FieldType, IDataObject, ILoadOptionsFunctions, ResourceMapperField, ResourceMapperFields } from 'n8n-workflow';
 
 import { difyRequest } from '../transport/request';
+import { assertAppType, loadTarget } from './nodeSpec';
 
 /** Dify input control → n8n field type (dify-service-api.md §7.2). File inputs have their own fields. */
 const TYPES: Record<string, FieldType> = {
@@ -37,11 +38,14 @@ export function inputField(item: IDataObject): ResourceMapperField | undefined {
 }
 
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
-	const parameters = await difyRequest.call(this, { credential: 'difyApi' }, { method: 'GET', path: '/parameters' });
+	const target = loadTarget.call(this);
+	// Dify serves /parameters for every app type: check the type first, as a run would.
+	await assertAppType.call(this, target);
+	const parameters = await difyRequest.call(this, target, { method: 'GET', path: '/parameters' });
 	const form = Array.isArray(parameters.user_input_form) ? (parameters.user_input_form as IDataObject[]) : [];
 	const fields = form.map(inputField).filter((f): f is ResourceMapperField => f !== undefined);
 	return {
 		fields,
-		emptyFieldsNotice: 'This app has no input variables (file inputs are set under Files).',
+		emptyFieldsNotice: 'This app has no input variables (file inputs are set under Files or File Inputs).',
 	};
 }

@@ -18,8 +18,8 @@ export interface FailedRequest {
 	path: string;
 	user?: string;
 	itemIndex?: number;
-	/** Display names of the nodes by Dify app mode, to say which node a key belongs to. */
-	appMode?: string;
+	/** The app the key belongs to, as GET /info reports it, to say which node the key is for. */
+	app?: AppIdentity;
 	/** The node that made the request, to tell the user which node to use instead. */
 	nodeDisplayName?: string;
 	/** Redacted from every message, as a last line of defence. */
@@ -53,6 +53,22 @@ function busyHint(req: FailedRequest): string {
 	return `Dify refuses new runs of this app while its limit of concurrent requests is reached (max_active_requests; self-hosted default APP_MAX_ACTIVE_REQUESTS). ${why} Lower "Items at Once", spread the workflows that use this app over time, raise the app's limit in Dify, or raise "Max Wait When Dify Is Busy".`;
 }
 
+/** The app a key belongs to, as Dify's GET /info reports it. */
+export interface AppIdentity {
+	mode: string;
+	name?: string;
+}
+
+/** Dify's names for its app types, by mode. */
+const APP_TYPE_BY_MODE: Record<string, string> = {
+	chat: 'Chatbot',
+	'agent-chat': 'Agent',
+	agent: 'Agent',
+	'advanced-chat': 'Chatflow',
+	completion: 'Text Generator',
+	workflow: 'Workflow',
+};
+
 const NODE_BY_MODE: Record<string, string> = {
 	chat: 'Dify Chatbot',
 	'agent-chat': 'Dify Chatbot',
@@ -66,6 +82,41 @@ const WRONG_APP_CODES = new Set(['not_chat_app', 'not_workflow_app', 'not_comple
 
 export function isWrongAppTypeCode(code: string | undefined): boolean {
 	return code !== undefined && WRONG_APP_CODES.has(code);
+}
+
+/** The Dify node that serves an app mode, e.g. "Dify Workflow" for "workflow". */
+export function nodeForMode(mode: string): string | undefined {
+	return NODE_BY_MODE[mode];
+}
+
+/** "Chatbot or Agent": the app types a node serves, in Dify's words. */
+function appTypesOf(nodeDisplayName: string): string {
+	const types = Object.keys(NODE_BY_MODE)
+		.filter((mode) => NODE_BY_MODE[mode] === nodeDisplayName)
+		.map((mode) => APP_TYPE_BY_MODE[mode]);
+	return [...new Set(types)].join(' or ');
+}
+
+/**
+ * The one sentence every place says when a key belongs to an app of another type (a run, the
+ * Conversation list, Fields From the App): the app's type and name as Dify reports them, the node
+ * that serves it, and which credential this node needs instead.
+ */
+export function wrongAppTypeMessage(app: AppIdentity, nodeDisplayName?: string): string {
+	const type = APP_TYPE_BY_MODE[app.mode] ?? app.mode;
+	const name = app.name ? ` "${app.name}"` : '';
+	const right = NODE_BY_MODE[app.mode];
+	const use = right ? `use it with the ${right} node` : 'use it with the node for that app type';
+	const instead =
+		nodeDisplayName && nodeDisplayName !== right && appTypesOf(nodeDisplayName)
+			? `, or select a credential with the API key of a ${appTypesOf(nodeDisplayName)} app in this ${nodeDisplayName} node`
+			: '';
+	return `The credential's API key belongs to the Dify ${type} app${name} (mode "${app.mode}"): ${use}${instead}.`;
+}
+
+/** "text" when Dify says `text is required in input form` (any code, or none). */
+export function missingInputOf(message: string | undefined): string | undefined {
+	return /^\s*(.+?) is required in input form\b/i.exec(message ?? '')?.[1]?.trim();
 }
 
 export function redact(text: string, secret?: string): string {
@@ -87,9 +138,9 @@ function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: Faile
 		return `Dify only shows conversations and messages to the end user that created them. This request was sent with ${sent}: set the User field to the same value as the run that created the conversation or message.`;
 	}
 	if (isWrongAppTypeCode(code)) {
-		const right = req.appMode ? NODE_BY_MODE[req.appMode] : undefined;
-		if (req.appMode && right && right !== req.nodeDisplayName) {
-			return `This API key belongs to a Dify app of type "${req.appMode}": use the ${right} node with it${req.nodeDisplayName ? `, not the ${req.nodeDisplayName} node` : ''}.`;
+		const right = req.app ? NODE_BY_MODE[req.app.mode] : undefined;
+		if (req.app && right && right !== req.nodeDisplayName) {
+			return `This API key belongs to a Dify app of type "${req.app.mode}": use the ${right} node with it${req.nodeDisplayName ? `, not the ${req.nodeDisplayName} node` : ''}.`;
 		}
 		if (code === 'app_unavailable') {
 			return 'The app is unavailable: its configuration is incomplete, it is not published, or the key belongs to an app of another type. Open the app in Dify and check it is published.';
@@ -102,6 +153,10 @@ function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: Faile
 	if (code === 'too_many_requests' || httpStatus === 429) {
 		if (req.busy) return busyHint(req);
 		return 'Dify is limiting concurrent requests to this app. Wait and retry, or process fewer items at once.';
+	}
+	const missing = missingInputOf(message);
+	if (missing) {
+		return `Dify checks the app's required inputs on every ${/workflows/.test(req.path) ? 'run' : 'request'}. Set "${missing}" in Inputs (JSON), e.g. {"${missing}": "…"}, or switch Inputs to "Fields From the App" and fill in ${missing}.`;
 	}
 	if (code === 'invalid_param' && /user must be provided/i.test(message)) {
 		return 'Fill in the User field.';
@@ -120,13 +175,22 @@ function hintFor(body: DifyErrorBody, httpStatus: number | undefined, req: Faile
 
 /** Turns Dify's error envelope (HTTP error or stream `error` frame) into an actionable NodeApiError. */
 export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): NodeApiError {
-	const code = body.code ?? (httpStatus ? `http_${httpStatus}` : 'stream_error');
+	const code = body.code;
 	const difyMessage = (body.message ?? '').trim() || '(Dify sent no message)';
-	const message = redact(`Dify error ${code}: ${difyMessage}${busySuffix(req)}`, req.secret);
-	const hint = hintFor(body, httpStatus, req);
+	// Dify's stream error frames carry no code; say so instead of inventing one.
+	const said = code
+		? `Dify error ${code}: ${difyMessage}`
+		: `Dify ${httpStatus ? `answered HTTP ${httpStatus}` : 'reported an error'} without an error code: ${difyMessage}`;
+	const missing = missingInputOf(body.message);
+	const wrongApp = isWrongAppTypeCode(code) && req.app && NODE_BY_MODE[req.app.mode] !== req.nodeDisplayName;
+	let headline = said;
+	if (wrongApp) headline = wrongAppTypeMessage(req.app!, req.nodeDisplayName);
+	else if (missing) headline = `The Dify app requires the input "${missing}", and it was not sent (${said})`;
+	const message = redact(`${headline}${busySuffix(req)}`, req.secret);
+	const hint = wrongApp ? `Dify answered: ${said}.` : hintFor(body, httpStatus, req);
 	const where = `${req.method} ${req.baseUrl}${req.path}${httpStatus ? ` answered HTTP ${httpStatus}` : ' failed'}`;
 	const description = redact(hint ? `${hint} (${where})` : where, req.secret);
-	const response: JsonObject = { code, message: difyMessage, status: body.status ?? httpStatus ?? null };
+	const response: JsonObject = { code: code ?? null, message: difyMessage, status: body.status ?? httpStatus ?? null };
 	if (body.params) response.params = body.params;
 	return new NodeApiError(node, response, {
 		message,

@@ -5,6 +5,7 @@ import type {
 	IHttpRequestMethods,
 	IHttpRequestOptions,
 	ILoadOptionsFunctions,
+	IPollFunctions,
 } from 'n8n-workflow';
 
 import type { DifyCredentialType } from '../types';
@@ -15,11 +16,13 @@ import {
 	isWrongAppTypeCode,
 	networkError,
 	notDifyResponseError,
+	type AppIdentity,
 	type DifyErrorBody,
 	type FailedRequest,
 } from './errors';
 
-export type DifyContext = IExecuteFunctions | ILoadOptionsFunctions;
+/** Anything that may call Dify: an operation, a list search or resource mapper, a polling trigger. */
+export type DifyContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
 /** Who is calling: which credential to use and how to name the node in errors. */
 export interface DifyTarget {
@@ -204,7 +207,7 @@ async function readRefusal(response: RawResponse): Promise<{ retryable: boolean;
 	return { retryable: after !== undefined, retryAfterMs: after, response: consumed };
 }
 
-export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, appMode?: string): FailedRequest {
+export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, app?: AppIdentity): FailedRequest {
 	return {
 		baseUrl: conn.baseUrl,
 		method: req.method,
@@ -213,7 +216,7 @@ export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, a
 		itemIndex: req.itemIndex,
 		nodeDisplayName: target.nodeDisplayName,
 		secret: conn.secret,
-		appMode,
+		app,
 	};
 }
 
@@ -259,12 +262,13 @@ export function parseMaybeJson(text: string): unknown {
 	}
 }
 
-/** Finds the app's mode to name the right node when Dify says the key is for another app type. */
-async function lookUpAppMode(this: DifyContext, target: DifyTarget, conn: Connection): Promise<string | undefined> {
+/** The app's mode and name (GET /info), to name the right node when Dify says the key is for another app type. */
+export async function lookUpApp(this: DifyContext, target: DifyTarget, conn: Connection): Promise<AppIdentity | undefined> {
 	try {
 		const info = await sendRaw.call(this, target, conn, { method: 'GET', path: '/info' }, 'json');
-		const mode = (info.body as IDataObject | undefined)?.mode;
-		return info.statusCode === 200 && typeof mode === 'string' ? mode : undefined;
+		const body = info.body as IDataObject | undefined;
+		if (info.statusCode !== 200 || typeof body?.mode !== 'string') return undefined;
+		return { mode: body.mode, name: typeof body.name === 'string' ? body.name : undefined };
 	} catch {
 		return undefined;
 	}
@@ -288,8 +292,8 @@ export async function errorFromResponse(
 	if (!body) {
 		return notDifyResponseError(this.getNode(), response.statusCode, contentType, { ...failed(target, conn, req), busy: response.busy }, text);
 	}
-	const appMode = isWrongAppTypeCode(body.code) ? await lookUpAppMode.call(this, target, conn) : undefined;
-	return difyApiError(this.getNode(), body, response.statusCode, { ...failed(target, conn, req, appMode), busy: response.busy });
+	const app = isWrongAppTypeCode(body.code) ? await lookUpApp.call(this, target, conn) : undefined;
+	return difyApiError(this.getNode(), body, response.statusCode, { ...failed(target, conn, req, app), busy: response.busy });
 }
 
 export function isStream(value: unknown): boolean {

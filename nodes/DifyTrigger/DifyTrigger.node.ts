@@ -1,0 +1,41 @@
+import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
+import type { INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
+
+import { buildEventProperties, findEvent } from '../shared/events';
+import { pollEvent } from '../shared/events/poll';
+
+export class DifyTrigger implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dify Trigger',
+		name: 'difyTrigger',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['trigger'],
+		version: 1,
+		subtitle: '={{$parameter["event"]}}',
+		description: 'Starts the workflow when something happens in Dify: a finished or failed workflow run, new feedback, a new conversation or message, a document indexed',
+		defaults: { name: 'Dify Trigger' },
+		polling: true,
+		inputs: [],
+		outputs: [NodeConnectionTypes.Main],
+		credentials: [
+			{
+				name: 'difyApi',
+				required: true,
+				displayOptions: { show: { event: ['workflowRunFinished', 'newFeedback', 'newConversation', 'newMessage'] } },
+			},
+			{
+				name: 'difyKnowledgeApi',
+				required: true,
+				displayOptions: { show: { event: ['documentIndexed'] } },
+			},
+		],
+		properties: buildEventProperties(),
+	};
+
+	async poll(this: IPollFunctions) {
+		const value = this.getNodeParameter('event') as string;
+		const event = findEvent(value);
+		if (!event) throw new NodeOperationError(this.getNode(), `The event "${value}" is not supported by Dify Trigger`);
+		return await pollEvent.call(this, event);
+	}
+}

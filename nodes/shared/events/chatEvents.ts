@@ -1,0 +1,120 @@
+import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
+
+import { DEFAULT_USER } from '../actions/common';
+import { difyRequest } from '../transport/request';
+import { PAGE_SIZE } from './pages';
+import type { DifyTriggerEvent, FetchRequest } from './types';
+
+const TARGET = { credential: 'difyApi' as const, nodeDisplayName: 'Dify Trigger' };
+const CHAT_MODES = ['chat', 'agent-chat', 'agent', 'advanced-chat'];
+
+const userField: INodeProperties = {
+	displayName: 'User',
+	name: 'user',
+	type: 'string',
+	default: DEFAULT_USER,
+	required: true,
+	description: 'The end-user ID whose conversations to watch: the User value of the Dify nodes that chat with the app. Dify lists conversations per user only.',
+};
+
+function userOf(this: IPollFunctions): string {
+	return String(this.getNodeParameter('user', DEFAULT_USER)).trim() || DEFAULT_USER;
+}
+
+/** The user's conversations, newest first by `sortBy`, down to `since` (a `last_id` cursor list). */
+async function conversationsSince(this: IPollFunctions, request: FetchRequest, sortBy: 'created_at' | 'updated_at'): Promise<IDataObject[]> {
+	const user = userOf.call(this);
+	const rows: IDataObject[] = [];
+	let lastId: string | undefined;
+	while (true) {
+		const qs: IDataObject = { user, limit: PAGE_SIZE, sort_by: `-${sortBy}` };
+		if (lastId) qs.last_id = lastId;
+		const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/conversations', qs, user });
+		const data = (body.data as IDataObject[]) ?? [];
+		rows.push(...data);
+		if (request.firstPageOnly || !body.has_more || data.length === 0) return rows;
+		if (request.since !== undefined && data.some((c) => Number(c[sortBy]) < request.since!)) return rows;
+		lastId = String(data[data.length - 1].id);
+	}
+}
+
+export const newConversation: DifyTriggerEvent = {
+	value: 'newConversation',
+	name: 'New Conversation',
+	description: 'An end user started a conversation with a Dify chat or chatflow app',
+	credential: 'difyApi',
+	appModes: CHAT_MODES,
+	overlapSeconds: 60,
+	properties: [userField],
+	scope() {
+		return userOf.call(this);
+	},
+	async fetch(request) {
+		const rows = await conversationsSince.call(this, request, 'created_at');
+		return rows.map((c) => ({ id: String(c.id), at: Number(c.created_at), final: true, json: { ...c, user: userOf.call(this) } }));
+	},
+};
+
+/** An answer still being generated has no text yet; it becomes an event once Dify has written it. */
+function isAnswered(message: IDataObject): boolean {
+	return String(message.answer ?? '') !== '' || (message.status !== undefined && message.status !== 'normal');
+}
+
+export const newMessage: DifyTriggerEvent = {
+	value: 'newMessage',
+	name: 'New Message',
+	description: 'A question was answered in a conversation of an end user with a Dify chat or chatflow app',
+	credential: 'difyApi',
+	appModes: CHAT_MODES,
+	overlapSeconds: 60,
+	properties: [userField],
+	scope() {
+		return userOf.call(this);
+	},
+	async fetch(request) {
+		const user = userOf.call(this);
+		const conversations = await conversationsSince.call(this, request, 'updated_at');
+		const out: ReturnType<typeof toEvent>[] = [];
+		for (const conversation of conversations) {
+			if (request.since !== undefined && Number(conversation.updated_at) < request.since) continue;
+			// Newest page of the conversation (oldest→newest inside), then older pages while still recent.
+			let firstId: string | undefined;
+			for (let pages = 0; ; pages++) {
+				const qs: IDataObject = { conversation_id: conversation.id, user, limit: PAGE_SIZE };
+				if (firstId) qs.first_id = firstId;
+				const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs, user });
+				const data = (body.data as IDataObject[]) ?? [];
+				// Pages list a conversation oldest→newest; the trigger reads newest first.
+				out.push(...data.map((m) => toEvent(m, conversation, user)).reverse());
+				const oldest = data[0];
+				if (request.firstPageOnly || !body.has_more || !oldest) break;
+				if (request.since === undefined ? false : Number(oldest.created_at) < request.since) break;
+				firstId = String(oldest.id);
+			}
+			if (request.firstPageOnly) break;
+		}
+		return out.sort((a, b) => b.at - a.at);
+	},
+};
+
+function toEvent(message: IDataObject, conversation: IDataObject, user: string) {
+	return {
+		id: String(message.id),
+		at: Number(message.created_at),
+		final: isAnswered(message),
+		json: {
+			id: message.id,
+			conversation_id: message.conversation_id,
+			conversation_name: conversation.name,
+			user,
+			query: message.query,
+			answer: message.answer,
+			inputs: message.inputs,
+			status: message.status,
+			error: message.error ?? null,
+			message_files: message.message_files,
+			feedback: message.feedback ?? null,
+			created_at: message.created_at,
+		} as IDataObject,
+	};
+}

@@ -1,0 +1,84 @@
+import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+
+import { difyRequest } from '../transport/request';
+import { PAGE_SIZE, readNewestFirst, toSeconds } from './pages';
+import type { DifyTriggerEvent } from './types';
+
+const TARGET = { credential: 'difyApi' as const, nodeDisplayName: 'Dify Trigger' };
+
+/** Messages are only visible to their end user (§1.4), so the feedback's end user is looked up first. */
+async function findMessage(this: IPollFunctions, feedback: IDataObject, sessions: Map<string, string>): Promise<IDataObject | null> {
+	const endUserId = String(feedback.from_end_user_id ?? '');
+	if (!endUserId || !feedback.conversation_id) return null;
+	if (!sessions.has(endUserId)) {
+		const endUser = await difyRequest.call(this, TARGET, { method: 'GET', path: `/end-users/${encodeURIComponent(endUserId)}` });
+		sessions.set(endUserId, String(endUser.session_id ?? ''));
+	}
+	const user = sessions.get(endUserId)!;
+	let firstId: string | undefined;
+	// The message is usually among the conversation's newest; a few pages back is plenty for feedback.
+	for (let page = 0; page < 5; page++) {
+		const qs: IDataObject = { conversation_id: feedback.conversation_id, user, limit: PAGE_SIZE };
+		if (firstId) qs.first_id = firstId;
+		const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs, user });
+		const data = (body.data as IDataObject[]) ?? [];
+		const message = data.find((m) => m.id === feedback.message_id);
+		if (message) return message;
+		if (!body.has_more || data.length === 0) return null;
+		firstId = String(data[0].id);
+	}
+	return null;
+}
+
+export const newFeedback: DifyTriggerEvent = {
+	value: 'newFeedback',
+	name: 'New Feedback',
+	description: 'An end user rated an answer (like or dislike) in a Dify chat, chatflow or text generator app',
+	credential: 'difyApi',
+	appModes: ['chat', 'agent-chat', 'agent', 'advanced-chat', 'completion'],
+	overlapSeconds: 60,
+	properties: [
+		{
+			displayName: 'Rating',
+			name: 'rating',
+			type: 'options',
+			options: [
+				{ name: 'Any', value: '' },
+				{ name: 'Dislike', value: 'dislike' },
+				{ name: 'Like', value: 'like' },
+			],
+			default: '',
+			description: 'Only feedback with this rating',
+		},
+		{
+			displayName: 'Include Message',
+			name: 'includeMessage',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to add the rated message (question and answer). Costs two requests to Dify per feedback: its end user, then the conversation.',
+		},
+	],
+	scope() {
+		return String(this.getNodeParameter('rating', ''));
+	},
+	async fetch(request) {
+		const rating = String(this.getNodeParameter('rating', ''));
+		const rows = await readNewestFirst.call(
+			this,
+			request,
+			async (page) => ((await difyRequest.call(this, TARGET, { method: 'GET', path: '/app/feedbacks', qs: { page, limit: PAGE_SIZE } })).data as IDataObject[]) ?? [],
+			(row) => toSeconds(row.created_at),
+		);
+		return rows
+			.filter((row) => !rating || row.rating === rating)
+			.map((row) => ({ id: String(row.id), at: toSeconds(row.created_at), final: true, json: { ...row } }));
+	},
+	async enrich(events) {
+		if (!this.getNodeParameter('includeMessage', true)) return;
+		const sessions = new Map<string, string>();
+		for (const event of events) {
+			const message = await findMessage.call(this, event.json, sessions);
+			event.json.message = message ? { id: message.id, query: message.query, answer: message.answer, inputs: message.inputs, created_at: message.created_at } : null;
+		}
+	},
+};
