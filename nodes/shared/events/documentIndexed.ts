@@ -15,7 +15,7 @@ function datasetIdOf(this: IPollFunctions): string {
 	const datasetId = fromUrl ?? id;
 	if (!datasetId) {
 		throw new NodeOperationError(this.getNode(), 'The Knowledge Base ID is empty', {
-			description: "Enter the ID of the knowledge base to watch: the UUID in its address in Dify (…/datasets/<ID>/documents), or use the Dify Knowledge node's Get Many to list them.",
+			description: "Enter the ID of the knowledge base to watch: the UUID in its address in Dify (…/datasets/ID/documents), or use the Dify Knowledge node's Get Many to list them.",
 		});
 	}
 	return datasetId;
@@ -36,7 +36,7 @@ export const documentIndexed: DifyTriggerEvent = {
 			default: '',
 			required: true,
 			placeholder: 'e.g. 3c90c3cc-0d44-4b50-8888-8dd25736052a',
-			description: "The knowledge base to watch: the UUID in its address in Dify (…/datasets/<ID>/documents). Its page URL works too.",
+			description: "The knowledge base to watch: the UUID in its address in Dify (…/datasets/ID/documents). Its page URL works too.",
 		},
 		{
 			displayName: 'Outcome',
