@@ -13,7 +13,7 @@ export class DifyCompletion implements INodeType {
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],
 		version: 1,
-		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		subtitle: '={{$parameter["resource"] === "message" && $parameter["operation"] === "send" ? "generate: text" : $parameter["operation"] + ": " + $parameter["resource"]}}',
 		description: 'Generate text with a Dify text generator (completion) app: send inputs, stop, feedback, files, speech and annotations',
 		defaults: { name: 'Dify Completion' },
 		inputs: [NodeConnectionTypes.Main],

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
 
+import { CUSTOM_API_CALL } from './description';
 import { asNodeError } from './transport/errors';
 import type { DifyNodeSpec, DifyOperation } from './types';
 
@@ -36,6 +37,13 @@ export async function route(this: IExecuteFunctions, spec: DifyNodeSpec): Promis
 	const runItem = async (i: number): Promise<INodeExecutionData[]> => {
 		const resource = this.getNodeParameter('resource', i) as string;
 		const operationName = this.getNodeParameter('operation', i) as string;
+		if (resource === CUSTOM_API_CALL || operationName === CUSTOM_API_CALL) {
+			throw new NodeOperationError(this.getNode(), `"Custom API Call" is made with n8n's HTTP Request node, not with ${spec.displayName}`, {
+				itemIndex: i,
+				description:
+					`Add an HTTP Request node, set Authentication to "Predefined Credential Type", Credential Type to "${spec.credential === 'difyKnowledgeApi' ? 'Dify Knowledge API' : 'Dify API'}", and select the same credential; n8n then sends its API key. URL: the Base URL of the credential with /v1 and the Dify route, e.g. https://api.dify.ai/v1/info. Or choose one of this node's operations.`,
+			});
+		}
 		const operation = findOperation(spec, resource, operationName);
 		if (!operation) {
 			throw new NodeOperationError(this.getNode(), `The operation "${operationName}" of "${resource}" is not supported by ${spec.displayName}`, {

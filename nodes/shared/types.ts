@@ -34,7 +34,8 @@ export interface OperationContext {
 export interface DifyOperation {
 	value: string;
 	name: string;
-	action: string;
+	/** What the operation does, in n8n's node list and canvas names; per node when it names the app type. */
+	action: string | ((node: DifyNodeSpec) => string);
 	description: string;
 	/** Fields of this operation; a function when they differ per node (e.g. Chatflow's workflow ID). */
 	properties: INodeProperties[] | ((node: DifyNodeSpec) => INodeProperties[]);

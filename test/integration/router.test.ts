@@ -45,3 +45,15 @@ describe('the shared router', () => {
 		expect(result.items[0].json.error).toBe('The operation "getMeta" of "app" is not supported by Dify Completion');
 	});
 });
+
+describe('"Custom API Call" (n8n offers it on every resource)', () => {
+	it.each([
+		['conversation', '__CUSTOM_API_CALL__'],
+		['__CUSTOM_API_CALL__', '__CUSTOM_API_CALL__'],
+	])('resource %s / operation %s points to the HTTP Request node with the Dify API credential, without calling Dify', async (resource, operation) => {
+		const error = failure(await callNode(server(), { key: server().keys.chat, parameters: { resource, operation } }));
+		expect(error.message).toBe('"Custom API Call" is made with n8n\'s HTTP Request node, not with Dify Chatbot');
+		expect(error.description).toMatch(/^Add an HTTP Request node, set Authentication to "Predefined Credential Type", Credential Type to "Dify API"/);
+		expect(server().requests).toHaveLength(0);
+	});
+});

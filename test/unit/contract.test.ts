@@ -116,10 +116,16 @@ describe('node descriptions', () => {
 		expect(description.credentials?.[0].name).toBe(spec.credential);
 		expect(description.usableAsTool).toBe(true);
 		const operationProps = description.properties.filter((p) => p.name === 'operation');
-		expect(operationProps).toHaveLength(spec.resources.length);
+		// One per resource, plus the one of the "Custom API Call" resource.
+		expect(operationProps).toHaveLength(spec.resources.length + 1);
 		for (const prop of operationProps) {
 			for (const option of prop.options as Array<{ action?: string }>) expect(option.action).toBeTruthy();
+			// Last, and named as n8n names it, so that n8n adds no second one without an action (the
+			// canvas would name the node "__CUSTOM_API_CALL__ conversation").
+			expect((prop.options as Array<{ name: string; value: string }>).at(-1)).toMatchObject({ name: 'Custom API Call', value: '__CUSTOM_API_CALL__' });
 		}
+		const resourceProp = description.properties.find((p) => p.name === 'resource')!;
+		expect((resourceProp.options as Array<{ name: string }>).at(-1)?.name).toBe('Custom API Call');
 		// No two fields with the same name may be visible for the same resource/operation.
 		for (const resource of spec.resources) {
 			for (const op of resource.operations) {

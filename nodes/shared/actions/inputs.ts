@@ -37,13 +37,17 @@ export function inputsProperties(jsonDescription: string): INodeProperties[] {
 			required: true,
 			typeOptions: {
 				loadOptionsDependsOn: ['inputMode'],
+				// No automatic mapping: n8n would label its mode picker "Mapping Column Mode / Map Each
+				// Column Manually" (fixed words), and inputs are set one by one, with expressions.
 				resourceMapper: {
 					resourceMapperMethod: 'getAppInputs',
 					mode: 'add',
+					valuesLabel: 'Inputs to Send',
 					fieldWords: { singular: 'input', plural: 'inputs' },
 					addAllFields: true,
 					multiKeyMatch: false,
-					supportAutoMap: true,
+					supportAutoMap: false,
+					noFieldsError: 'This Dify app has no input variables. File inputs are set under Files (chat apps) or File Inputs (workflow apps).',
 				},
 			},
 			displayOptions: { show: { inputMode: ['fields'] } },

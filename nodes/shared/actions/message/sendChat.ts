@@ -22,13 +22,6 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 				'Whether Dify should name a new conversation with its model after the first answer. Off: the name is the start of the query.',
 		},
 		{
-			displayName: 'Include Agent Thoughts',
-			name: 'includeThoughts',
-			type: 'boolean',
-			default: true,
-			description: 'Whether to output the steps of Agent apps (thoughts, tool calls and their results) as agent_thoughts',
-		},
-		{
 			displayName: 'Include Message Files',
 			name: 'includeMessageFiles',
 			type: 'boolean',
@@ -37,6 +30,16 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 		},
 		...streamOptionFields,
 	];
+	// Agent thoughts come from Agent apps (Chatbot node); a Chatflow's steps are its Node Trace.
+	if (!isChatflow) {
+		options.push({
+			displayName: 'Include Agent Thoughts',
+			name: 'includeThoughts',
+			type: 'boolean',
+			default: true,
+			description: 'Whether to output the steps of Agent apps (thoughts, tool calls and their results) as agent_thoughts',
+		});
+	}
 	if (isChatflow) {
 		options.push(
 			{
@@ -132,7 +135,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 export const sendChat: DifyOperation = {
 	value: 'send',
 	name: 'Send',
-	action: 'Send a message to a Dify chat app',
+	action: (node) => (node.family === 'chatflow' ? 'Send a message to a Dify Chatflow app' : 'Send a message to a Dify Chatbot or Agent app'),
 	description: 'Send a chat message and get the complete answer (streamed from Dify)',
 	properties,
 	execute,

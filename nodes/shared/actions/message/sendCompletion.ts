@@ -88,9 +88,9 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 
 export const sendCompletion: DifyOperation = {
 	value: 'send',
-	name: 'Send',
+	name: 'Generate',
 	action: 'Generate text with a Dify text generator app',
-	description: 'Send inputs to a text generator app and get the complete text (streamed from Dify)',
+	description: 'Generate text from the app\'s inputs and get the complete text (streamed from Dify)',
 	properties,
 	execute,
 };

@@ -53,6 +53,16 @@ export function fileInputsProperty(description: string): INodeProperties {
 				name: 'files',
 				values: [
 					{
+						displayName: 'File Source',
+						name: 'source',
+						type: 'options',
+						options: [
+							{ name: 'Binary Field', value: 'binary', description: 'Upload a file of the input item' },
+							{ name: 'URL', value: 'url', description: 'Let Dify fetch the file from a public URL' },
+						],
+						default: 'binary',
+					},
+					{
 						displayName: 'File URL(s)',
 						name: 'url',
 						type: 'string',
@@ -68,16 +78,6 @@ export function fileInputsProperty(description: string): INodeProperties {
 						default: 'data',
 						displayOptions: { show: { source: ['binary'] } },
 						hint: 'Name of the input binary field. Separate several with commas for a File List.',
-					},
-					{
-						displayName: 'Source',
-						name: 'source',
-						type: 'options',
-						options: [
-							{ name: 'Binary Field', value: 'binary', description: 'Upload a file of the input item' },
-							{ name: 'URL', value: 'url', description: 'Let Dify fetch the file from a public URL' },
-						],
-						default: 'binary',
 					},
 					{
 						displayName: 'Variable',
