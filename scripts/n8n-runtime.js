@@ -206,6 +206,31 @@ function safeList(dir) {
   }
 }
 
+/**
+ * What the pinned lockfile installs on this machine: every package, and those unpacked at the top of
+ * node_modules (what countPackages sees). Optional packages for other platforms are skipped by npm,
+ * so they are not counted; the progress line then ends at (about) the announced number.
+ */
+function expectedPackages(lockFile) {
+  let lock;
+  try {
+    lock = JSON.parse(fs.readFileSync(lockFile, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  const fits = (list, value) => !Array.isArray(list) || list.some((x) => x === value) || (list.some((x) => x.startsWith('!')) && !list.includes(`!${value}`));
+  const libc = process.platform !== 'linux' ? undefined : process.report?.getReport?.().header?.glibcVersionRuntime ? 'glibc' : 'musl';
+  let all = 0;
+  let topLevel = 0;
+  for (const [key, entry] of Object.entries(lock.packages || {})) {
+    if (!key || entry.link || entry.extraneous) continue;
+    if (!fits(entry.os, process.platform) || !fits(entry.cpu, process.arch) || !fits(entry.libc, libc)) continue;
+    all++;
+    if (/^node_modules\/(@[^/]+\/)?[^/]+$/.test(key)) topLevel++;
+  }
+  return { all, topLevel };
+}
+
 function countPackages(nm) {
   let n = 0;
   let entries;
@@ -374,7 +399,9 @@ async function install(line, finalDir) {
   });
   const nm = path.join(tmp, 'node_modules');
 
-  log(`n8n ${spec.n8n}: downloading and unpacking ~2,300 packages (2-5 minutes on 2 cores; faster with a warm npm cache)...`);
+  const expected = expectedPackages(path.join(tmp, 'package-lock.json'));
+  const what = expected ? `${expected.all.toLocaleString('en-US')} packages, ${expected.topLevel.toLocaleString('en-US')} of them at the top of node_modules` : 'its packages';
+  log(`n8n ${spec.n8n}: downloading and unpacking ${what} (about 2 GB; 2-5 minutes on 2 cores, longer with a cold npm cache)...`);
   // Install scripts stay off: several optional integrations (Kafka, a browser agent) download
   // binaries from GitHub in them and fail offline, which makes npm roll back the whole tree.
   // n8n itself needs only sqlite3 built, which happens right after.
@@ -382,7 +409,12 @@ async function install(line, finalDir) {
     'n8n packages',
     'npm',
     ['install', '--ignore-scripts', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=warn', '--fetch-retries=3'],
-    { cwd: tmp, env, logFile, progress: () => `${countPackages(nm)} top-level packages unpacked` },
+    {
+      cwd: tmp,
+      env,
+      logFile,
+      progress: () => `${countPackages(nm).toLocaleString('en-US')}${expected ? ` of ~${expected.topLevel.toLocaleString('en-US')}` : ''} top-level packages unpacked`,
+    },
   );
   log(`  packages installed in ${fmt(timings.packages)}`);
 
@@ -486,7 +518,14 @@ async function main() {
   }
 }
 
-module.exports = { ensureRuntime, findRuntime, LINES, RuntimeError, storeRoot };
+module.exports = {
+  expectedPackages,
+  ensureRuntime,
+  findRuntime,
+  LINES,
+  RuntimeError,
+  storeRoot,
+};
 
 if (require.main === module) {
   main().catch((e) => {
