@@ -2,11 +2,18 @@ import type { DifyNodeSpec, DifyOperation, ResourceSpec } from './types';
 import * as annotation from './actions/annotation';
 import * as app from './actions/app';
 import * as audio from './actions/audio';
+import * as childChunk from './actions/childChunk';
 import * as conversation from './actions/conversation';
+import * as dataset from './actions/dataset';
+import * as document from './actions/document';
 import * as feedback from './actions/feedback';
 import * as file from './actions/file';
 import * as humanInput from './actions/humanInput';
 import * as message from './actions/message';
+import * as metadata from './actions/metadata';
+import * as model from './actions/model';
+import * as segment from './actions/segment';
+import * as tag from './actions/tag';
 import * as workflow from './actions/workflow';
 
 /** Display names of the resources. */
@@ -20,6 +27,13 @@ const RESOURCE_NAMES: Record<string, string> = {
 	annotation: 'Annotation',
 	humanInput: 'Human Input',
 	app: 'App',
+	dataset: 'Knowledge Base',
+	document: 'Document',
+	segment: 'Chunk',
+	childChunk: 'Child Chunk',
+	metadata: 'Metadata',
+	tag: 'Tag',
+	model: 'Model',
 };
 
 function resources(table: Record<string, DifyOperation[]>): ResourceSpec[] {
@@ -94,3 +108,33 @@ export const DIFY_WORKFLOW: DifyNodeSpec = {
 };
 
 export const ALL_NODES: DifyNodeSpec[] = [DIFY_CHATBOT, DIFY_CHATFLOW, DIFY_COMPLETION, DIFY_WORKFLOW];
+
+/** The Knowledge API (dataset key) as one node; resource values follow Dify's API names. */
+export const DIFY_KNOWLEDGE: DifyNodeSpec = {
+	name: 'difyKnowledge',
+	displayName: 'Dify Knowledge',
+	credential: 'difyKnowledgeApi',
+	modes: [],
+	resources: resources({
+		dataset: [dataset.retrieve, dataset.create, dataset.get, dataset.getAll, dataset.update, dataset.deleteDataset, dataset.getTags],
+		document: [
+			document.createFromText,
+			document.createFromFile,
+			document.createFromUrl,
+			document.updateFromText,
+			document.updateFromFile,
+			document.get,
+			document.getAll,
+			document.deleteDocument,
+			document.getIndexingStatus,
+			document.updateStatus,
+			document.download,
+			document.downloadZip,
+		],
+		segment: [segment.create, segment.get, segment.getAll, segment.update, segment.deleteSegment],
+		childChunk: [childChunk.create, childChunk.getAll, childChunk.update, childChunk.deleteChildChunk],
+		metadata: [metadata.getAll, metadata.create, metadata.rename, metadata.deleteField, metadata.setBuiltInFields, metadata.setDocumentValues],
+		tag: [tag.getAll, tag.create, tag.rename, tag.deleteTag, tag.bind, tag.unbind],
+		model: [model.getAll],
+	}),
+};

@@ -29,6 +29,7 @@ import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
+import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
@@ -91,6 +92,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyChatflow': new DifyChatflow(),
 	'dify.difyCompletion': new DifyCompletion(),
 	'dify.difyWorkflow': new DifyWorkflow(),
+	'dify.difyKnowledge': new DifyKnowledge(),
 	'dify.difyTrigger': new DifyTrigger(),
 };
 
@@ -352,7 +354,7 @@ export async function runListSearch(options: {
 		typeVersion: 1,
 		position: [0, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { difyApi: { id: 'cred-1', name: 'Dify test' } },
+		credentials: Object.fromEntries(Object.keys(options.credentials).map((type) => [type, { id: 'cred-1', name: 'Dify test' }])),
 	};
 	const workflow = new Workflow({ id: 'ls', name: 'ls', nodes: [node], connections: {}, active: false, nodeTypes: new TestNodeTypes() });
 	const additionalData = {

@@ -91,6 +91,11 @@ export const KNOWN_DIFFERENCES: KnownDifference[] = [
 		['icon_type', 'icon', 'icon_background', 'icon_url'],
 		'§4.1: icon_info fields are null for knowledge bases without an icon.',
 	),
+	...nullableStrings(
+		'/components/schemas/Dataset',
+		['doc_form', 'chunk_structure', 'embedding_model', 'embedding_model_provider', 'indexing_technique'],
+		'§4.1: a knowledge base has no chunk structure until its first document, and no embedding model or indexing technique until one is chosen.',
+	),
 	{
 		pointer: '/components/schemas/RetrieverResource/properties/summary',
 		schema: STRING_OR_NULL,

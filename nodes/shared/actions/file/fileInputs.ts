@@ -1,8 +1,8 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
-import { buildMultipart, streamingMultipart } from '../../transport/multipart';
-import { difyRequest, type DifyTarget, type StreamBody } from '../../transport/request';
+import { difyRequest, type DifyTarget } from '../../transport/request';
+import { binaryMultipart } from './binaryMultipart';
 
 const CATEGORY: Record<string, string> = {};
 for (const ext of ['jpg', 'jpeg', 'png', 'webp', 'gif', 'svg']) CATEGORY[ext] = 'image';
@@ -43,23 +43,7 @@ export async function uploadBinary(
 	// Dify rejects a file part without a content type (415 unsupported_file_type).
 	const contentType = overrides.mimeType || binary.mimeType || 'application/octet-stream';
 	const part = { fieldName: 'file', fileName, contentType };
-	let body: Buffer | StreamBody | undefined;
-	let headers: Record<string, string> | undefined;
-	if (binary.id) {
-		// Stored outside memory (filesystem, S3): stream it to Dify instead of loading it whole.
-		const { fileSize } = await this.helpers.getBinaryMetadata(binary.id);
-		const source = await this.helpers.getBinaryStream(binary.id, 256 * 1024);
-		const streamed = streamingMultipart({ user }, part, source as AsyncIterable<Buffer>, fileSize);
-		if (streamed) {
-			body = streamed.body as StreamBody;
-			headers = { 'Content-Type': streamed.contentType, 'Content-Length': String(streamed.contentLength) };
-		}
-	}
-	if (!body) {
-		const multipart = buildMultipart({ user }, { ...part, data: await this.helpers.getBinaryDataBuffer(i, propertyName) });
-		body = multipart.body;
-		headers = { 'Content-Type': multipart.contentType };
-	}
+	const { body, headers } = await binaryMultipart.call(this, binary, { user }, part, async () => await this.helpers.getBinaryDataBuffer(i, propertyName));
 	return (await difyRequest.call(this, target, {
 		method: 'POST',
 		path: '/files/upload',

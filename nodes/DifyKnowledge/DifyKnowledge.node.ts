@@ -1,0 +1,31 @@
+import { NodeConnectionTypes } from 'n8n-workflow';
+import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
+
+import { buildProperties } from '../shared/description';
+import { knowledgeListSearch } from '../shared/methods';
+import { DIFY_KNOWLEDGE } from '../shared/operationTable';
+import { route } from '../shared/router';
+
+export class DifyKnowledge implements INodeType {
+	description: INodeTypeDescription = {
+		displayName: 'Dify Knowledge',
+		name: 'difyKnowledge',
+		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
+		group: ['transform'],
+		version: 1,
+		subtitle: '={{$parameter["operation"] + ": " + $parameter["resource"]}}',
+		description: 'Search and feed Dify knowledge bases: retrieve chunks, add documents from text, files or URLs, manage chunks, metadata and tags',
+		defaults: { name: 'Dify Knowledge' },
+		inputs: [NodeConnectionTypes.Main],
+		outputs: [NodeConnectionTypes.Main],
+		usableAsTool: true,
+		credentials: [{ name: 'difyKnowledgeApi', required: true }],
+		properties: buildProperties(DIFY_KNOWLEDGE),
+	};
+
+	methods = { listSearch: knowledgeListSearch };
+
+	async execute(this: IExecuteFunctions) {
+		return await route.call(this, DIFY_KNOWLEDGE);
+	}
+}

@@ -1,0 +1,2 @@
+export { create, deleteDataset, get, getAll, getTags, update } from './crud';
+export { retrieve } from './retrieve';

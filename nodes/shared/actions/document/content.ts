@@ -1,0 +1,33 @@
+import type { IBinaryData, IDataObject, IExecuteFunctions, INodeExecutionData } from 'n8n-workflow';
+
+import type { OperationContext } from '../../types';
+import { difyRequest } from '../../transport/request';
+import { targetOf } from '../common';
+import { binaryMultipart, type MultipartRequestBody } from '../file/binaryMultipart';
+import type { DocumentOptionsInput } from '../knowledge/documentOptions';
+import { waitForIndexing } from '../knowledge/indexing';
+
+/** The multipart body of a document file: the file streamed from n8n, the settings as Dify's `data` JSON string. */
+export async function documentFileBody(this: IExecuteFunctions, binary: IBinaryData, args: IDataObject, fileName: string | undefined, readBuffer: () => Promise<Buffer>): Promise<MultipartRequestBody> {
+	const name = fileName || binary.fileName || `document.${binary.fileExtension ?? 'txt'}`;
+	const part = { fieldName: 'file', fileName: name, contentType: binary.mimeType || 'application/octet-stream' };
+	return await binaryMultipart.call(this, binary, { data: Object.keys(args).length ? JSON.stringify(args) : undefined }, part, readBuffer);
+}
+
+/** Sends a multipart document body (create or update by file). */
+export async function sendDocumentFile(this: IExecuteFunctions, ctx: OperationContext, method: 'POST' | 'PATCH', path: string, multipart: MultipartRequestBody): Promise<IDataObject> {
+	return await difyRequest.call(this, targetOf(ctx.node), { method, path, body: multipart.body, headers: multipart.headers, itemIndex: ctx.itemIndex });
+}
+
+/** `{document, batch}` as Dify answered, plus the final indexing status when the operation waited for it. */
+export async function documentResult(this: IExecuteFunctions, ctx: OperationContext, datasetPath: string, answer: IDataObject, options: DocumentOptionsInput): Promise<INodeExecutionData[]> {
+	const json: IDataObject = { ...answer };
+	if (options.waitForIndexing && typeof answer.batch === 'string') {
+		const statuses = await waitForIndexing.call(this, ctx, datasetPath, answer.batch, options);
+		const document = answer.document as IDataObject | undefined;
+		const own = statuses.find((s) => s.id === document?.id) ?? statuses[0];
+		json.indexing_status = own;
+		if (document) json.document = { ...document, indexing_status: own?.indexing_status };
+	}
+	return [{ json }];
+}
