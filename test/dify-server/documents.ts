@@ -296,7 +296,7 @@ function fileOf(ctx: Ctx, document: KbDocument): UploadedFile {
 function download(ctx: Ctx) {
 	const dataset = datasetOf(ctx);
 	const document = documentOf(ctx, dataset);
-	return ctx.out.json(200, { url: signedFileUrl(ctx.state, fileOf(ctx, document).id) });
+	return ctx.out.json(200, { url: `${signedFileUrl(ctx.state, fileOf(ctx, document).id)}&as_attachment=true` });
 }
 
 async function downloadZip(ctx: Ctx) {

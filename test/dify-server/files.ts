@@ -212,7 +212,8 @@ export async function serveSignedFile(ctx: Ctx, fileId: string): Promise<void> {
 	if (!file || !verifySignature(ctx.state, fileId, ctx.query)) {
 		throw new HttpError(403, 'forbidden', 'Invalid request.');
 	}
-	await sendFileBytes(ctx, file, false);
+	// Knowledge document downloads ask for an attachment, as Dify's signed download URLs do.
+	await sendFileBytes(ctx, file, queryBool(ctx, 'as_attachment'));
 }
 
 export interface ResolvedFile {
