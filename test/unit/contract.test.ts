@@ -2,11 +2,12 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import type { INodeType } from 'n8n-workflow';
 
-import { ALL_NODES } from '../../nodes/shared/operationTable';
+import { ALL_NODES, DIFY_KNOWLEDGE } from '../../nodes/shared/operationTable';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
+import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 import { TRIGGER_EVENTS } from '../../nodes/shared/events';
 import { DifyApi } from '../../credentials/DifyApi.credentials';
@@ -17,9 +18,9 @@ const CONTRACT = readFileSync(resolve(ROOT, 'docs/contract.md'), 'utf8');
 const README = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
 
-const NODE_CLASSES: INodeType[] = [new DifyChatbot(), new DifyChatflow(), new DifyCompletion(), new DifyWorkflow()];
+const NODE_CLASSES: INodeType[] = [new DifyChatbot(), new DifyChatflow(), new DifyCompletion(), new DifyWorkflow(), new DifyKnowledge()];
 const APP_COLUMNS = ['difyChatbot', 'difyChatflow', 'difyCompletion', 'difyWorkflow'];
-const specByName = Object.fromEntries(ALL_NODES.map((n) => [n.name, n]));
+const specByName = Object.fromEntries([...ALL_NODES, DIFY_KNOWLEDGE].map((n) => [n.name, n]));
 
 /** The rows of the markdown table under a `## heading` of the contract. */
 function table(heading: string): string[][] {
@@ -58,6 +59,19 @@ describe('public contract (docs/contract.md)', () => {
 		const listed = contractPairs();
 		const implemented = implementedPairs();
 		expect(listed.size).toBeGreaterThanOrEqual(28);
+		expect([...listed].filter((p) => !implemented.has(p))).toEqual([]);
+		expect([...implemented].filter((p) => !listed.has(p))).toEqual([]);
+	});
+
+	it('lists exactly the resource/operation pairs the Knowledge node implements', () => {
+		const listed = new Set<string>();
+		for (const row of table('Knowledge node operations')) {
+			const [, resource, operation] = /^`(\w+)` \/ `(\w+)`$/.exec(row[0]) ?? [];
+			expect(`${resource}/${operation}`).toMatch(/^\w+\/\w+$/);
+			listed.add(`${resource}/${operation}`);
+		}
+		const implemented = new Set(DIFY_KNOWLEDGE.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`)));
+		expect(listed.size).toBeGreaterThanOrEqual(40);
 		expect([...listed].filter((p) => !implemented.has(p))).toEqual([]);
 		expect([...implemented].filter((p) => !listed.has(p))).toEqual([]);
 	});
@@ -141,7 +155,7 @@ describe('node descriptions', () => {
 
 	it('documents every operation of every node in the README', () => {
 		const rows = README.split('\n').filter((l) => l.startsWith('| '));
-		for (const spec of ALL_NODES) {
+		for (const spec of [...ALL_NODES, DIFY_KNOWLEDGE]) {
 			for (const resource of spec.resources) {
 				for (const op of resource.operations) {
 					const row = rows.find((l) => l.startsWith(`| ${resource.name} / `) && l.split('|')[1].includes(op.name));
