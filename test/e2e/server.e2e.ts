@@ -5,7 +5,8 @@
  */
 import { startDifyServer, type DifyServer } from '../dify-server';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { PACKAGE, chain, credentialRef, credentialsFor, difyNode, examples, freshInstance } from './support';
+import { call } from '../dify-server/testClient';
+import { PACKAGE, chain, credentialRef, credentialsFor, difyNode, examples, freshInstance, hasNode } from './support';
 
 let server: DifyServer;
 let instance: N8nInstance;
@@ -13,6 +14,7 @@ let cleanup: () => Promise<void>;
 let cookie = '';
 
 const chatExample = examples().find((e) => e.chatPath);
+const alertExample = examples().find((e) => e.file === 'alert-on-failed-dify-runs.json' && hasNode('difyTrigger'));
 
 /** Webhook and chat answers in "streaming" mode: one JSON object per line. */
 function chunks(text: string): Array<{ type: string; content?: string; metadata?: { nodeName?: string } }> {
@@ -87,9 +89,19 @@ beforeAll(async () => {
 	];
 	await instance.importCredentials(credentialsFor(server));
 	await instance.importWorkflows([...hooks, ...examples().map((e) => e.workflow)]);
-	for (const id of ['e2eHookBlock0001', 'e2eHookStream001', ...(chatExample ? [chatExample.workflow.id] : [])]) await instance.publish(id);
+	const toPublish = ['e2eHookBlock0001', 'e2eHookStream001', ...(chatExample ? [chatExample.workflow.id] : []), ...(alertExample ? [alertExample.workflow.id] : [])];
+	for (const id of toPublish) await instance.publish(id);
 	await instance.start();
 	cookie = await instance.login();
+	// n8n activates published workflows after it starts answering; the trigger's first poll (which
+	// only notes where Dify is) must be over before a test creates the run it should report.
+	if (alertExample) {
+		const deadline = Date.now() + 60_000;
+		while (!server.requests.some((r) => r.path === '/workflows/logs')) {
+			if (Date.now() > deadline) throw new Error('the Dify Trigger example did not poll within 60 s of n8n starting');
+			await new Promise((res) => setTimeout(res, 500));
+		}
+	}
 }, 300000);
 
 afterAll(async () => {
@@ -171,4 +183,48 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 		expect(two.conversation_id).toEqual(expect.any(String));
 		expect(two.conversation_id).not.toBe('');
 	});
+});
+
+(alertExample ? describe : describe.skip)(`examples/${alertExample?.file} (Dify Trigger)`, () => {
+	const logPolls = () => server.requests.filter((r) => r.path === '/workflows/logs').length;
+
+	async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms: number): Promise<T> {
+		const deadline = Date.now() + ms;
+		for (;;) {
+			const value = await check();
+			if (value !== undefined) return value;
+			if (Date.now() > deadline) throw new Error(`gave up waiting for ${what} after ${ms / 1000} s`);
+			await new Promise((res) => setTimeout(res, 1000));
+		}
+	}
+
+	async function executions(): Promise<Array<{ id: string; status: string }>> {
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: alertExample!.workflow.id }));
+		const r = await instance.request(`/rest/executions?filter=${filter}`, { headers: { cookie } });
+		if (r.status !== 200) throw new Error(`GET /rest/executions: ${r.status} ${r.text.slice(0, 300)}`);
+		return (r.json as { data: { results: Array<{ id: string; status: string }> } }).data.results;
+	}
+
+	test('the published trigger fires once for a run that failed after activation', async () => {
+		// n8n polls every minute; a run that failed before activation must never start the workflow.
+		expect(await executions()).toEqual([]);
+		const res = await call(server.apiBase, '/workflows/run', {
+			key: server.keys.workflow,
+			json: { inputs: { text: 'e2e alert', fail: true }, user: 'e2e-trigger', response_mode: 'blocking' },
+		});
+		const runId = (res.json as { workflow_run_id: string }).workflow_run_id;
+		const fired = await waitFor('the trigger execution', async () => ((await executions()).find((e) => e.status === 'success') ? true : undefined), 150_000).catch(async (error: Error) => {
+			const polls = server.requests.filter((r) => r.path === '/workflows/logs' || r.path === '/info').map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`);
+			const log = instance.serverLog.split('\n').filter((l) => /poll|trigger|dify|error/i.test(l)).slice(-30).join('\n');
+			throw new Error(`${error.message}\nexecutions: ${JSON.stringify(await executions())}\nsandbox saw: ${polls.join('\n')}\nn8n log:\n${log}`);
+		});
+		expect(fired).toBe(true);
+		const [execution] = await executions();
+		const detail = await instance.request(`/rest/executions/${execution.id}`, { headers: { cookie } });
+		expect(detail.text).toContain(`Dify run ${runId} failed`);
+		// One more poll after that one must not start the workflow again.
+		const pollsSoFar = logPolls();
+		await waitFor('the next poll', async () => (logPolls() > pollsSoFar ? true : undefined), 90_000);
+		expect((await executions()).length).toBe(1);
+	}, 300_000);
 });
