@@ -2,6 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import { call } from '../dify-server/testClient';
 import { runPoll, type PollResult } from '../harness/n8n';
+import { indexedDocument, kb, newDataset } from './knowledge.support';
 import { useDifyServer } from './support';
 
 /**
@@ -186,6 +187,43 @@ describe('Dify Trigger', () => {
 			expect(result.items![0].json).toMatchObject({ query: 'second', answer: 'Echo: second', conversation_id: existing.conversationId });
 			const third = await chat('third', 'gina', other.conversationId);
 			expect((await trigger.poll()).items!.map((i) => i.json.id)).toEqual([third.messageId]);
+		});
+	});
+
+	describe('Document Indexing Finished', () => {
+		const indexOnce = async (datasetId: string, batch: string) => await kb(server(), 'GET', `/datasets/${datasetId}/documents/${batch}/indexing-status`);
+
+		it('emits a document once it finished indexing, waits for one still indexing, and filters by outcome', async () => {
+			const datasetId = await newDataset(server(), `Watched ${Math.random()}`);
+			await indexedDocument(server(), datasetId, 'before.md', 'indexed before activation');
+			const trigger = poller({ event: 'documentIndexed', datasetId, indexingOutcome: '' }, server().keys.knowledge, 'difyKnowledgeApi');
+			const failedOnly = poller({ event: 'documentIndexed', datasetId, indexingOutcome: 'error' }, server().keys.knowledge, 'difyKnowledgeApi');
+			expect((await trigger.poll()).items).toBeNull();
+			await failedOnly.poll();
+
+			const slow = await kb(server(), 'POST', `/datasets/${datasetId}/document/create-by-text`, { name: 'slow.md', text: 'still indexing' });
+			const quick = await indexedDocument(server(), datasetId, 'quick.md', 'done at once');
+			const broken = await indexedDocument(server(), datasetId, 'broken.md', 'fails #dify-double:index-error');
+			const second = await trigger.poll();
+			expect(second.items!.map((i) => i.json.name)).toEqual(['quick.md', 'broken.md']);
+			expect(second.items![1].json).toMatchObject({ indexing_status: 'error', error: expect.stringContaining('embedding model') });
+			expect((await failedOnly.poll()).items!.map((i) => i.json.document_id)).toEqual([broken.id]);
+
+			for (let i = 0; i < 3; i++) await indexOnce(datasetId, slow.batch);
+			const third = await trigger.poll();
+			expect(third.items!.map((i) => i.json.document_id)).toEqual([slow.document.id]);
+			expect(third.items![0].json).toMatchObject({ indexing_status: 'completed', dataset_id: datasetId });
+			expect((await trigger.poll()).items).toBeNull();
+			expect(quick.id).not.toBe(slow.document.id);
+		});
+
+		it('accepts the knowledge base page URL, and says an app key is the wrong key', async () => {
+			const datasetId = await newDataset(server(), `By URL ${Math.random()}`);
+			const byUrl = poller({ event: 'documentIndexed', datasetId: `https://cloud.dify.ai/datasets/${datasetId}/documents` }, server().keys.knowledge, 'difyKnowledgeApi');
+			expect((await byUrl.poll()).error).toBeUndefined();
+			expect(server().requests.at(-1)!.path).toBe(`/datasets/${datasetId}/documents`);
+			const appKey = await poller({ event: 'documentIndexed', datasetId }, server().keys.workflow, 'difyKnowledgeApi').poll();
+			expect(`${appKey.error?.message} ${appKey.error?.description}`).toMatch(/Knowledge/);
 		});
 	});
 });
