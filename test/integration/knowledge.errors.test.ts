@@ -22,7 +22,8 @@ describe('keys', () => {
 
 	it('the Knowledge key on an app node says an app key is needed', async () => {
 		const error = failure(await callNode(server(), { key: server().keys.knowledge, parameters: sendParams('hi') }));
-		expect(error.description).toMatch(/Knowledge key \("dataset-…"\) only works with the Dify Knowledge node/);
+		expect(error.description).toMatch(/^The credential holds a Knowledge API key \("dataset-…"\), which only works with the Dify Knowledge node\. App nodes need the API key of the app itself \("app-…"\): in Dify open the app, then API Access/);
+		expect(JSON.stringify(error)).not.toContain(server().keys.knowledge);
 	});
 });
 

@@ -39,7 +39,13 @@ function planHint(message: string): string | undefined {
 }
 
 export function knowledgeHint(f: KnowledgeFailure): string | undefined {
-	if (!isKnowledgePath(f.path)) return undefined;
+	if (!isKnowledgePath(f.path)) {
+		// The other way round: a Knowledge key in an app node's credential.
+		if ((f.httpStatus === 401 || f.code === 'unauthorized') && f.secret?.startsWith('dataset-')) {
+			return 'The credential holds a Knowledge API key ("dataset-…"), which only works with the Dify Knowledge node. App nodes need the API key of the app itself ("app-…"): in Dify open the app, then API Access (top right) → API Key, and put it in a "Dify API" credential.';
+		}
+		return undefined;
+	}
 	const { code, message } = f;
 	if (f.httpStatus === 401 || code === 'unauthorized') return keyHint(f.secret);
 	if (f.httpStatus === 403 && /api access is not enabled/i.test(message)) {
