@@ -2,6 +2,7 @@ import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
 import { buildEventProperties, findEvent } from '../shared/events';
+import { knowledgeListSearch } from '../shared/methods';
 import { pollEvent } from '../shared/events/poll';
 
 export class DifyTrigger implements INodeType {
@@ -31,6 +32,8 @@ export class DifyTrigger implements INodeType {
 		],
 		properties: buildEventProperties(),
 	};
+
+	methods = { listSearch: { searchDatasets: knowledgeListSearch.searchDatasets } };
 
 	async poll(this: IPollFunctions) {
 		const value = this.getNodeParameter('event') as string;

@@ -196,8 +196,8 @@ describe('Dify Trigger', () => {
 		it('emits a document once it finished indexing, waits for one still indexing, and filters by outcome', async () => {
 			const datasetId = await newDataset(server(), `Watched ${Math.random()}`);
 			await indexedDocument(server(), datasetId, 'before.md', 'indexed before activation');
-			const trigger = poller({ event: 'documentIndexed', datasetId, indexingOutcome: '' }, server().keys.knowledge, 'difyKnowledgeApi');
-			const failedOnly = poller({ event: 'documentIndexed', datasetId, indexingOutcome: 'error' }, server().keys.knowledge, 'difyKnowledgeApi');
+			const trigger = poller({ event: 'documentIndexed', datasetId: { __rl: true, mode: 'list', value: datasetId }, indexingOutcome: '' }, server().keys.knowledge, 'difyKnowledgeApi');
+			const failedOnly = poller({ event: 'documentIndexed', datasetId: { __rl: true, mode: 'id', value: datasetId }, indexingOutcome: 'error' }, server().keys.knowledge, 'difyKnowledgeApi');
 			expect((await trigger.poll()).items).toBeNull();
 			await failedOnly.poll();
 
@@ -219,10 +219,10 @@ describe('Dify Trigger', () => {
 
 		it('accepts the knowledge base page URL, and says an app key is the wrong key', async () => {
 			const datasetId = await newDataset(server(), `By URL ${Math.random()}`);
-			const byUrl = poller({ event: 'documentIndexed', datasetId: `https://cloud.dify.ai/datasets/${datasetId}/documents` }, server().keys.knowledge, 'difyKnowledgeApi');
+			const byUrl = poller({ event: 'documentIndexed', datasetId: { __rl: true, mode: 'url', value: `https://cloud.dify.ai/datasets/${datasetId}/documents` } }, server().keys.knowledge, 'difyKnowledgeApi');
 			expect((await byUrl.poll()).error).toBeUndefined();
 			expect(server().requests.at(-1)!.path).toBe(`/datasets/${datasetId}/documents`);
-			const appKey = await poller({ event: 'documentIndexed', datasetId }, server().keys.workflow, 'difyKnowledgeApi').poll();
+			const appKey = await poller({ event: 'documentIndexed', datasetId: { __rl: true, mode: 'id', value: datasetId } }, server().keys.workflow, 'difyKnowledgeApi').poll();
 			expect(`${appKey.error?.message} ${appKey.error?.description}`).toMatch(/Knowledge/);
 		});
 	});

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
+import { datasetLocator } from '../actions/knowledge/locators';
 import { difyRequest } from '../transport/request';
 import { PAGE_SIZE, readNewestFirst } from './pages';
 import type { DifyTriggerEvent } from './types';
@@ -9,16 +10,14 @@ const TARGET = { credential: 'difyKnowledgeApi' as const, nodeDisplayName: 'Dify
 const FINAL = ['completed', 'error'];
 
 function datasetIdOf(this: IPollFunctions): string {
-	const id = String(this.getNodeParameter('datasetId', '')).trim();
-	// Accept the knowledge base's page URL too: …/datasets/<id>/documents
-	const fromUrl = /datasets\/([0-9a-f-]{36})/i.exec(id)?.[1];
-	const datasetId = fromUrl ?? id;
-	if (!datasetId) {
-		throw new NodeOperationError(this.getNode(), 'The Knowledge Base ID is empty', {
-			description: "Enter the ID of the knowledge base to watch: the UUID in its address in Dify (…/datasets/ID/documents), or use the Dify Knowledge node's Get Many to list them.",
+	const raw = this.getNodeParameter('datasetId', '', { extractValue: true }) as unknown;
+	const id = String((raw && typeof raw === 'object' ? (raw as IDataObject).value : raw) ?? '').trim();
+	if (!id) {
+		throw new NodeOperationError(this.getNode(), 'No knowledge base is selected', {
+			description: 'Choose the knowledge base to watch in the Knowledge Base field (from the list, by the URL of its page in Dify, or by ID).',
 		});
 	}
-	return datasetId;
+	return id;
 }
 
 export const documentIndexed: DifyTriggerEvent = {
@@ -29,15 +28,7 @@ export const documentIndexed: DifyTriggerEvent = {
 	// A document is followed from its creation until it is final; the window re-reads a minute back.
 	overlapSeconds: 60,
 	properties: [
-		{
-			displayName: 'Knowledge Base ID',
-			name: 'datasetId',
-			type: 'string',
-			default: '',
-			required: true,
-			placeholder: 'e.g. 3c90c3cc-0d44-4b50-8888-8dd25736052a',
-			description: "The knowledge base to watch: the UUID in its address in Dify (…/datasets/ID/documents). Its page URL works too.",
-		},
+		datasetLocator('The knowledge base whose documents to watch'),
 		{
 			displayName: 'Outcome',
 			name: 'indexingOutcome',
