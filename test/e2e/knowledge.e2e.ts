@@ -12,6 +12,7 @@ let server: DifyServer;
 let instance: N8nInstance;
 let cleanup: () => Promise<void>;
 
+const TOOL_ARGS = { query: 'When are refunds processed?' };
 const TEXT = 'Our office plants are watered every Tuesday.\nThe coffee machine is descaled monthly.';
 
 function knowledgeNode(name: string, parameters: Record<string, unknown>) {
@@ -47,7 +48,8 @@ function toolWorkflow(id: string) {
 				type: '@n8n/n8n-nodes-langchain.toolExecutor',
 				typeVersion: 1,
 				position: [200, 0],
-				parameters: { query: JSON.stringify({ Search_handbook: { query: 'When are refunds processed?' } }), toolName: '' },
+				// n8n 2.x keys the arguments by tool name; 1.x passes them to its one tool as they are.
+				parameters: { query: JSON.stringify(LINE === '1' ? TOOL_ARGS : { Search_handbook: TOOL_ARGS }), toolName: '' },
 			},
 			tool,
 		],
