@@ -134,6 +134,9 @@ describe('Document', () => {
 		const only = await knowledge(server(), { resource: 'document', operation: 'get', datasetId: rl(id), documentId: rl(ready.id), metadata: 'only' });
 		expect(Object.keys(only.items[0].json).sort()).toEqual(['doc_metadata', 'doc_type', 'id']);
 		expect(sent(server(), 'GET', `/datasets/${id}/documents/${ready.id}`)[0].query).toEqual({ metadata: 'only' });
+		const pageUrl = `https://cloud.dify.ai/datasets/${id}/documents/${ready.id}`;
+		const byUrl = await knowledge(server(), { resource: 'document', operation: 'get', datasetId: rl(pageUrl, 'url'), documentId: rl(pageUrl, 'url'), metadata: 'without' });
+		expect(byUrl.items[0].json).toMatchObject({ id: ready.id, name: 'ready.md' });
 		const available = await knowledge(server(), { resource: 'document', operation: 'getAll', datasetId: rl(id), returnAll: true, filters: { status: 'available', keyword: '.md' } });
 		expect(available.items.map((i) => i.json.name)).toEqual(['ready.md']);
 		const deleted = await knowledge(server(), { resource: 'document', operation: 'delete', datasetId: rl(id), documentId: rl(ready.id) });
