@@ -23,7 +23,7 @@ describe('ingestion through n8n-core: create, wait for indexing, retrieve', () =
 			{ items: [textItem('# Printer\n\nThe printer needs A4 paper.\n\nToner lasts 2000 pages.', 'printer.md')] },
 		);
 		expect(created.error).toBeUndefined();
-		expect(created.items[0].json).toMatchObject({ batch: expect.any(String), document: { name: 'printer.md', indexing_status: 'completed' }, indexing_status: { indexing_status: 'completed' } });
+		expect(created.items[0].json).toMatchObject({ batch: expect.any(String), document: { name: 'printer.md', indexing_status: 'completed' }, indexing: { indexing_status: 'completed', completed_segments: 3, total_segments: 3 } });
 		const upload = sent(server(), 'POST', `/datasets/${id}/document/create-by-file`)[0];
 		expect(upload.multipart!.files[0]).toMatchObject({ name: 'file', filename: 'printer.md', contentType: 'text/markdown' });
 		expect(JSON.parse(upload.multipart!.fields.data)).toEqual({

@@ -26,7 +26,8 @@ export async function documentResult(this: IExecuteFunctions, ctx: OperationCont
 		const statuses = await waitForIndexing.call(this, ctx, datasetPath, answer.batch, options);
 		const document = answer.document as IDataObject | undefined;
 		const own = statuses.find((s) => s.id === document?.id) ?? statuses[0];
-		json.indexing_status = own;
+		// `indexing`: the progress record of the batch (segments done, timestamps), beside the updated document.
+		json.indexing = own;
 		if (document) json.document = { ...document, indexing_status: own?.indexing_status };
 	}
 	return [{ json }];

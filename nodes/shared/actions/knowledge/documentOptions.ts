@@ -44,7 +44,7 @@ export function documentOptions(kind: 'create' | 'update', extra: INodePropertie
 			name: 'waitForIndexing',
 			type: 'boolean',
 			default: false,
-			description: 'Whether to wait until Dify finished indexing, so the next node can search the document; the output then has `indexing_status`',
+			description: 'Whether to wait until Dify finished indexing, so the next node can search the document; the output then has the final status in `indexing`',
 		},
 		...waitOptions(),
 		...extra,
