@@ -102,7 +102,7 @@ function sha(text) {
  * Examples are imported when new or changed, so edits made in the editor survive a restart; the
  * sandbox credentials are re-imported every time because the sandbox makes new keys on each start.
  */
-async function importExamples(instance) {
+async function importExamples(instance, sandboxUrl) {
   const stateFile = path.join(USER_FOLDER, 'imported-examples.json');
   let state = {};
   try {
@@ -110,7 +110,8 @@ async function importExamples(instance) {
   } catch {
     /* first run */
   }
-  const examples = readExamples();
+  // The file example downloads the sandbox's sample document: point it at this sandbox's port.
+  const examples = readExamples(sandboxUrl);
   const changed = examples.filter((e) => state[e.file] !== sha(e.text));
   if (changed.length) {
     say(`importing example workflows: ${changed.map((e) => e.workflow.name).join('; ')}`);
@@ -183,7 +184,7 @@ async function main() {
   const credentials = sandboxCredentials(sandbox);
   await instance.importCredentials(credentials);
   say(`sandbox credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
-  const examples = await importExamples(instance);
+  const examples = await importExamples(instance, sandbox.url);
 
   say(`starting n8n on ${instance.url} ...`);
   await instance.start({ inheritOutput: true, timeoutMs: 180000 });
@@ -203,7 +204,11 @@ async function main() {
     `  Dify nodes:      ${nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]).join(', ')}`,
     `  Dify sandbox:    ${sandbox.url}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
     '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
-    chat ? `  Chat example:    ${instance.url}/webhook/${chat.chatPath}  (public chat page)` : '',
+    chat ? `  Chat example:    ${instance.url}/webhook/${chat.chatPath}  (public chat page; remembers the conversation)` : '',
+    '',
+    '  Offline:         the editor, the sandbox and every example work without internet, except the public chat page,',
+    '                   which loads n8n\'s chat widget from cdn.jsdelivr.net (blank offline). Use the "Open chat" button',
+    '                   of the chat example in the editor instead (test runs: each message starts a new Dify conversation).',
     '',
     '  To use your own Dify: Credentials > Create credential > "Dify API", Base URL https://api.dify.ai/v1',
     '  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app\'s key (Dify: app > API Access > API Key);',

@@ -22,4 +22,6 @@ export interface Example {
 export const SANDBOX_CREDENTIALS: SandboxCredentialSpec[];
 export const EXAMPLES: string;
 export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string> }): ImportableCredential[];
-export function readExamples(): Example[];
+export const SANDBOX_DEFAULT_URL: string;
+/** With `sandboxUrl`, the sandbox's default address in the examples is rewritten to it. */
+export function readExamples(sandboxUrl?: string): Example[];

@@ -8,14 +8,18 @@ const path = require('path');
 
 const EXAMPLES = path.resolve(__dirname, '..', '..', 'examples');
 
-/** Fixed ids: the examples refer to these credentials by id. */
+/**
+ * Fixed ids: the examples refer to these credentials by id. n8n preselects the most recently saved
+ * credential of a type in a new node, so the Chatbot app's comes last: the first node most people
+ * add is Dify Chatbot.
+ */
 const SANDBOX_CREDENTIALS = [
-  { id: 'difySandboxChat01', name: 'Dify sandbox (Chatbot app)', type: 'difyApi', key: 'chat' },
   { id: 'difySandboxAgent1', name: 'Dify sandbox (Agent app)', type: 'difyApi', key: 'agentChat' },
   { id: 'difySandboxNAgent', name: 'Dify sandbox (New Agent app)', type: 'difyApi', key: 'agent' },
   { id: 'difySandboxFlow01', name: 'Dify sandbox (Chatflow app)', type: 'difyApi', key: 'advancedChat' },
   { id: 'difySandboxText01', name: 'Dify sandbox (Completion app)', type: 'difyApi', key: 'completion' },
   { id: 'difySandboxWork01', name: 'Dify sandbox (Workflow app)', type: 'difyApi', key: 'workflow' },
+  { id: 'difySandboxChat01', name: 'Dify sandbox (Chatbot app)', type: 'difyApi', key: 'chat' },
   { id: 'difySandboxKnow01', name: 'Dify sandbox (Knowledge)', type: 'difyKnowledgeApi', key: 'knowledge' },
 ];
 
@@ -29,14 +33,21 @@ function sandboxCredentials(sandbox) {
   }));
 }
 
-/** Every examples/*.json, with what a runner needs to know about it. */
-function readExamples() {
+/** The sandbox address written in examples/ (its default port; the file example downloads from it). */
+const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
+
+/**
+ * Every examples/*.json, with what a runner needs to know about it. With `sandboxUrl`, addresses of
+ * the sandbox are rewritten to where it actually listens.
+ */
+function readExamples(sandboxUrl) {
   return fs
     .readdirSync(EXAMPLES)
     .filter((f) => f.endsWith('.json'))
     .sort()
     .map((file) => {
-      const text = fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+      const raw = fs.readFileSync(path.join(EXAMPLES, file), 'utf8');
+      const text = sandboxUrl ? raw.split(SANDBOX_DEFAULT_URL).join(sandboxUrl) : raw;
       const workflow = JSON.parse(text);
       const chat = workflow.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.chatTrigger');
       return {
@@ -51,4 +62,4 @@ function readExamples() {
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };

@@ -3,10 +3,8 @@
  * credentials are imported (and encrypted) by n8n, workflows run with `n8n execute --id` against the
  * Dify sandbox, and the assertions read the execution JSON n8n prints.
  */
-import { createServer, type Server } from 'http';
-import type { AddressInfo } from 'net';
-
 import { startDifyServer, type DifyServer } from '../dify-server';
+import { SAMPLES } from '../dify-server/samples';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import {
 	LINE,
@@ -30,11 +28,8 @@ import {
 let server: DifyServer;
 let instance: N8nInstance;
 let cleanup: () => Promise<void>;
-let fileServer: Server;
-let fileUrl: string;
 
 const BAD_KEY = 'app-e2eWrongKey0000000000000';
-const FILE_TEXT = 'The quarterly report: revenue grew by 12 percent.\n';
 
 /** Workflows this suite imports, by id; each test executes one. */
 const workflows: Record<string, Record<string, unknown>> = {};
@@ -67,12 +62,6 @@ function requestsTo(path: string) {
 
 beforeAll(async () => {
 	server = await startDifyServer();
-	fileServer = createServer((_req, res) => {
-		res.writeHead(200, { 'content-type': 'text/plain', 'content-disposition': 'attachment; filename="report.txt"' });
-		res.end(FILE_TEXT);
-	});
-	await new Promise<void>((r) => fileServer.listen(0, '127.0.0.1', () => r()));
-	fileUrl = `http://127.0.0.1:${(fileServer.address() as AddressInfo).port}/report.txt`;
 
 	({ instance, cleanup } = await freshInstance('cli'));
 
@@ -188,26 +177,31 @@ beforeAll(async () => {
 		]);
 	}
 
+	// "Custom API Call" the n8n way: the HTTP Request node with the Dify API credential as a
+	// predefined credential type (n8n applies the credential's Bearer authentication).
+	add('e2eCustomApiCall', 'custom API call', [
+		{
+			name: 'Custom call',
+			type: 'n8n-nodes-base.httpRequest',
+			typeVersion: 4.2,
+			parameters: { method: 'GET', url: `${server.apiBase}/info`, authentication: 'predefinedCredentialType', nodeCredentialType: 'difyApi', options: {} },
+			credentials: { difyApi: credentialRef(server, 'chat') },
+		},
+	]);
+
 	const credentials = [
 		...credentialsFor(server),
 		{ id: 'e2eBadKeyCred001', name: 'Dify wrong key', type: 'difyApi', data: { baseUrl: server.url, apiKey: BAD_KEY } },
 	];
 	await instance.importCredentials(credentials);
-	const exampleWorkflows = examples().map((e) => {
-		// CI has no internet: the file example downloads from a local server instead (its only change).
-		const wf = JSON.parse(e.text) as { nodes: Array<{ type: string; parameters: any }> };
-		for (const n of wf.nodes) {
-			for (const a of n.parameters?.assignments?.assignments ?? []) if (a.name === 'fileUrl') a.value = fileUrl;
-		}
-		return wf;
-	});
+	// As `npm start` does: the file example downloads the sample document of this sandbox (no internet).
+	const exampleWorkflows = examples(server.url).map((e) => e.workflow);
 	await instance.importWorkflows([...Object.values(workflows), ...exampleWorkflows]);
 }, 300000);
 
 afterAll(async () => {
 	await cleanup?.();
 	await server?.close();
-	await new Promise((r) => fileServer?.close(r));
 });
 
 beforeEach(() => server.reset());
@@ -339,6 +333,13 @@ describeIf(hasOperation('difyWorkflow', 'workflow', 'run'))('Dify Workflow', () 
 	});
 });
 
+test('Custom API Call: the HTTP Request node calls Dify with the Dify API credential as predefined credential type', async () => {
+	const [info] = await runOk('e2eCustomApiCall', 'Custom call');
+	expect(info.json).toMatchObject({ mode: 'chat', name: 'Sandbox Chatbot' });
+	const [sent] = requestsTo('/info');
+	expect(sent.headers.authorization).toBe(`Bearer ${server.keys.chat}`);
+});
+
 describe('examples/', () => {
 	const byFile = Object.fromEntries(examples().map((e) => [e.file, e]));
 	const runnable = (file: string) =>
@@ -364,7 +365,7 @@ describe('examples/', () => {
 		const [item] = await runOk(wf.id, 'Ask Dify about the file');
 		expect(item.json.answer).toBe('Echo: Summarise this document in three sentences.');
 		const [upload] = requestsTo('/files/upload');
-		expect(upload.multipart?.files[0]).toMatchObject({ size: Buffer.byteLength(FILE_TEXT) });
+		expect(upload.multipart?.files[0]).toMatchObject({ size: Buffer.byteLength(SAMPLES['tea-brewing-guide.txt'].text) });
 		const [chat] = requestsTo('/chat-messages');
 		expect((chat.json as { files: unknown[] }).files).toEqual([expect.objectContaining({ transfer_method: 'local_file', upload_file_id: expect.any(String) })]);
 	});

@@ -167,8 +167,9 @@ export function credentialRef(server: DifyServer, key: string): { id: string; na
 	return { id: c.id, name: c.name };
 }
 
-export function examples(): Example[] {
-	return readExamples();
+/** The examples; with the sandbox's URL, their sandbox addresses point at it (as `npm start` does). */
+export function examples(sandboxUrl?: string): Example[] {
+	return readExamples(sandboxUrl);
 }
 
 export function describeIf(condition: boolean): jest.Describe {

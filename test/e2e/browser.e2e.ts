@@ -1,0 +1,205 @@
+/**
+ * What a new user meets in n8n's editor, in a real browser: headless Chromium (Debian's package,
+ * /usr/bin/chromium; `.ci/run` installs it) driven by playwright-core against `n8n start` with the
+ * packed package and the Dify sandbox. Nothing here reaches the internet.
+ *
+ * Every step waits for UI state (generous timeouts: a loaded 2-core machine renders slowly), never
+ * for a fixed time. Screenshots of each step are kept in test-artifacts/browser/ (git-ignored).
+ */
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'fs';
+import { tmpdir } from 'os';
+import { join } from 'path';
+import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
+
+import { startDifyServer, type DifyServer } from '../dify-server';
+import type { N8nInstance } from '../../scripts/lib/n8n-instance';
+import { LINE, REPO, credentialsFor, freshInstance } from './support';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const ARTIFACTS = join(REPO, 'test-artifacts', 'browser');
+/** How long UI state may take to appear: n8n's editor is a large app and the machine is shared. */
+const UI_MS = 60_000;
+const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
+
+const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
+if (onCi && LINE === '2' && !existsSync(CHROMIUM)) {
+	throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium; .ci/run does it).`);
+}
+// The editor test targets n8n 2.x's editor; n8n 1.x's is a different UI.
+const run = LINE === '2' && existsSync(CHROMIUM) ? describe : describe.skip;
+
+let server: DifyServer;
+let instance: N8nInstance;
+let cleanup: () => Promise<void>;
+let browser: BrowserContext;
+let profile: string;
+let page: Page;
+let seededConversation = '';
+let shot = 0;
+
+async function screenshot(name: string): Promise<void> {
+	shot += 1;
+	await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
+}
+
+const ndv = () => page.locator('[data-test-id="ndv"]');
+const byTestId = (id: string, within: Page | Locator = page) => within.locator(`[data-test-id="${id}"]`);
+
+async function selectCredential(id: string): Promise<void> {
+	await byTestId('node-credentials-select', ndv()).click();
+	await byTestId(`node-credentials-select-item-${id}`).click();
+	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox/);
+}
+
+/** Opens the Conversation picker's list (From list mode). */
+async function openConversationList(): Promise<void> {
+	await byTestId('rlc-input', byTestId('resource-locator-conversationId', ndv())).click();
+}
+
+async function closeConversationList(): Promise<void> {
+	// A click outside the dropdown closes it (Escape does not, in n8n 2.41's resource locator).
+	await byTestId('node-title-container', ndv()).click();
+	await hasCount(page.locator('[data-test-id="rlc-item"], [data-test-id="rlc-error-container"]'), 0);
+}
+
+/** Polls until `ok` holds for what `probe` reads from the page (UI state, never a fixed wait). */
+async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) => boolean): Promise<T> {
+	const deadline = Date.now() + UI_MS;
+	let last: T | undefined;
+	for (;;) {
+		try {
+			last = await probe();
+			if (ok(last)) return last;
+		} catch {
+			/* not rendered yet */
+		}
+		if (Date.now() > deadline) {
+			await page.screenshot({ path: join(ARTIFACTS, `failed-${String(shot + 1).padStart(2, '0')}.png`) }).catch(() => undefined);
+			throw new Error(`${what}: not reached within ${UI_MS / 1000} s (last seen: ${JSON.stringify(last)})`);
+		}
+		await new Promise((r) => setTimeout(r, 250));
+	}
+}
+
+const hasText = (locator: Locator, text: string) => until(`text "${text}" in ${locator}`, () => locator.innerText(), (t) => t.includes(text));
+const hasValue = (locator: Locator, pattern: RegExp) => until(`value ${pattern} of ${locator}`, () => locator.inputValue(), (v) => pattern.test(v));
+const hasCount = (locator: Locator, count: number) => until(`${count} of ${locator}`, () => locator.count(), (n) => n === count);
+
+run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
+	beforeAll(async () => {
+		rmSync(ARTIFACTS, { recursive: true, force: true });
+		mkdirSync(ARTIFACTS, { recursive: true });
+		server = await startDifyServer();
+		({ instance, cleanup } = await freshInstance('browser'));
+		await instance.importCredentials(credentialsFor(server));
+		// One conversation of the default User, for the Conversation picker to list.
+		const r = await fetch(`${server.apiBase}/chat-messages`, {
+			method: 'POST',
+			headers: { authorization: `Bearer ${server.keys.chat}`, 'content-type': 'application/json' },
+			body: JSON.stringify({ query: 'Earlier question here', inputs: {}, user: 'n8n', response_mode: 'blocking' }),
+		});
+		seededConversation = ((await r.json()) as { conversation_id: string }).conversation_id;
+		await instance.start({ timeoutMs: 180_000 });
+		profile = mkdtempSync(join(tmpdir(), 'dify-e2e-chromium-'));
+		browser = await chromium.launchPersistentContext(profile, {
+			executablePath: CHROMIUM,
+			headless: true,
+			viewport: { width: 1440, height: 900 },
+			args: [
+				'--headless',
+				'--no-sandbox',
+				'--disable-gpu',
+				'--disable-quic',
+				'--no-first-run',
+				'--disable-background-networking',
+				'--disable-component-update',
+				'--disable-sync',
+			],
+		});
+		page = browser.pages()[0] ?? (await browser.newPage());
+		page.setDefaultTimeout(UI_MS);
+		page.setDefaultNavigationTimeout(UI_MS);
+	}, 300_000);
+
+	afterAll(async () => {
+		await browser?.close().catch(() => undefined);
+		if (profile) rmSync(profile, { recursive: true, force: true });
+		await cleanup?.();
+		await server?.close();
+	});
+
+	test('a fresh n8n asks for the owner account, and the setup page creates it', async () => {
+		await page.goto(`${instance.url}/`);
+		await page.waitForURL(/\/setup/);
+		await screenshot('owner-setup');
+		await page.getByLabel('Email').fill(OWNER.email);
+		await page.getByLabel('First Name').fill(OWNER.firstName);
+		await page.getByLabel('Last Name').fill(OWNER.lastName);
+		await page.getByLabel('Password').fill(OWNER.password);
+		await page.getByRole('button', { name: 'Next' }).click();
+		await page.waitForURL((url) => !url.pathname.startsWith('/setup'));
+	}, 180_000);
+
+	test('a new workflow gets Dify Chatbot from the nodes panel, named after its app type, with the Chatbot credential', async () => {
+		await page.goto(`${instance.url}/workflow/new`);
+		await byTestId('canvas-add-button').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('Dify Chatbot');
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'Dify Chatbot' }).first().click();
+		await screenshot('nodes-panel-actions');
+		await page.getByText('Send a message to a Dify Chatbot or Agent app', { exact: true }).click();
+		await hasText(byTestId('node-title-container', ndv()), 'Send a message to a Dify Chatbot or Agent app');
+		// n8n preselects the newest credential of the type; the sandbox's Chatbot credential is saved last.
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox \(Chatbot app\)$/);
+		await screenshot('chatbot-node');
+	}, 180_000);
+
+	test('with a Workflow app\'s credential, the Conversation list says which app the key is for and which node to use', async () => {
+		await selectCredential('difySandboxWork01');
+		await openConversationList();
+		const error = byTestId('rlc-error-container');
+		await hasText(error, 
+			'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.',
+		);
+		await screenshot('wrong-app-type-in-list');
+		await closeConversationList();
+	}, 180_000);
+
+	test('with the Chatbot app\'s credential, the Conversation list lists the User\'s conversation', async () => {
+		await selectCredential('difySandboxChat01');
+		await openConversationList();
+		const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'Chat about Earlier question here' });
+		await hasCount(item, 1);
+		await screenshot('conversation-list');
+		expect(seededConversation).toBeTruthy();
+		await closeConversationList();
+	}, 180_000);
+
+	test('"Fields From the App" shows the app\'s input fields', async () => {
+		await byTestId('parameter-input-inputMode', ndv()).click();
+		await page.getByRole('option', { name: 'Fields From the App' }).click();
+		const mapper = byTestId('resource-mapper-container', ndv());
+		await hasText(mapper, 'Inputs to Send');
+		await hasText(mapper, 'Your name (name)');
+		await hasText(mapper, 'Language (language)');
+		expect(await mapper.innerText()).not.toMatch(/column/i);
+		await screenshot('fields-from-the-app');
+	}, 180_000);
+
+	test('Send runs in the editor and shows Dify\'s answer', async () => {
+		await byTestId('parameter-input-query', ndv()).locator('textarea').fill('Hello from the browser');
+		await byTestId('node-execute-button', ndv()).click();
+		await hasText(byTestId('output-panel', ndv()), 'Echo: Hello from the browser');
+		await screenshot('send-answer');
+		const sent = server.requests.filter((r) => r.path === '/chat-messages').at(-1);
+		expect(sent?.json).toMatchObject({ query: 'Hello from the browser', user: 'n8n', response_mode: 'streaming' });
+	}, 180_000);
+
+	test('"Custom API Call" points to the HTTP Request node and names the node after it', async () => {
+		await byTestId('parameter-input-operation', ndv()).click();
+		await page.getByRole('option', { name: 'Custom API Call' }).click();
+		await hasText(ndv(), 'Use the HTTP Request node to make a custom API call');
+		await hasText(byTestId('node-title-container', ndv()), 'Custom Dify API call (HTTP Request node) for Dify Chatbot');
+		expect(await byTestId('node-title-container', ndv()).innerText()).not.toContain('__CUSTOM_API_CALL__');
+		await screenshot('custom-api-call');
+	}, 180_000);
+});
