@@ -80,6 +80,10 @@ const TICK: unique symbol = Symbol('tick');
  * frame. Keep-alive pings do not count as progress: a stream that only pings is stuck (a known
  * Dify/proxy failure), and Dify itself gives up after 300 s without worker frames. One timer runs
  * at a time and is re-armed lazily, so thousands of events do not create thousands of timers.
+ *
+ * No Promise.race against the timer: each race leaves a reaction on the (long pending) timer promise
+ * that keeps the race's result, i.e. every frame, alive until the timer fires, so a 200 MB stream
+ * stayed in memory. The timer sets a flag and wakes the one waiter instead.
  */
 async function* guard(
 	frames: AsyncGenerator<SseFrame>,
@@ -91,22 +95,35 @@ async function* guard(
 	const started = Date.now();
 	let lastProgress = started;
 	const stopTimers = new AbortController();
-	const arm = async (ms: number): Promise<typeof TICK> =>
-		await sleep(Math.max(1, ms), stopTimers.signal).then(
-			() => TICK,
-			() => TICK,
+	let ticked = false;
+	let wake: (() => void) | undefined;
+	const arm = (ms: number): void => {
+		void sleep(Math.max(1, ms), stopTimers.signal).then(
+			() => {
+				ticked = true;
+				wake?.();
+			},
+			() => undefined,
 		);
-	let timer = arm(Math.min(silenceMs, totalMs));
+	};
+	arm(Math.min(silenceMs, totalMs));
 	let pending: Promise<IteratorResult<SseFrame>> | undefined;
 	try {
 		while (true) {
-			pending ??= frames.next();
-			const result = await Promise.race([pending, timer]);
+			const next = (pending ??= frames.next());
+			const result = ticked
+				? TICK
+				: await new Promise<IteratorResult<SseFrame> | typeof TICK>((resolve, reject) => {
+						wake = () => resolve(TICK);
+						next.then(resolve, reject);
+					});
+			wake = undefined;
 			if (result === TICK) {
+				ticked = false;
 				const now = Date.now();
 				if (now - started >= totalMs) throw new StreamTimeoutError('total', totalMs);
 				if (now - lastProgress >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
-				timer = arm(Math.min(silenceMs - (now - lastProgress), totalMs - (now - started)));
+				arm(Math.min(silenceMs - (now - lastProgress), totalMs - (now - started)));
 				continue;
 			}
 			pending = undefined;
