@@ -15,3 +15,7 @@ export class RuntimeError extends Error {}
 export function ensureRuntime(line?: string | number): Promise<N8nRuntime>;
 export function findRuntime(line?: string | number): N8nRuntime | null;
 export function storeRoot(): string;
+/** What the pinned lockfile installs on this platform: all packages, and those at the top of node_modules. */
+export function expectedPackages(lockFile: string): { all: number; topLevel: number } | undefined;
+/** Finished top-level package folders in a node_modules folder (what the install progress counts). */
+export function countPackages(nodeModules: string): number;

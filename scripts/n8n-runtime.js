@@ -520,6 +520,7 @@ async function main() {
 
 module.exports = {
   expectedPackages,
+  countPackages,
   ensureRuntime,
   findRuntime,
   LINES,

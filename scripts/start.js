@@ -20,6 +20,7 @@ const { spawn, spawnSync } = require('child_process');
 const { ensureRuntime, RuntimeError } = require('./n8n-runtime');
 const { N8nInstance, REPO, PACKAGE_NAME, freePort, portFree, packPackage, terminate, track } = require('./lib/n8n-instance');
 const { sandboxCredentials, readExamples } = require('./lib/sandbox');
+const { startBanner } = require('./lib/banner');
 
 const args = new Set(process.argv.slice(2));
 const argValue = (name) => {
@@ -197,27 +198,16 @@ async function main() {
   });
 
   const chat = examples.find((e) => e.chatPath);
-  const lines = [
-    '',
-    `  n8n is running:  ${instance.url}`,
-    firstRun ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine).' : '',
-    `  Dify nodes:      ${nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]).join(', ')}`,
-    `  Dify sandbox:    ${sandbox.url}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
-    '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
-    chat ? `  Chat example:    ${instance.url}/webhook/${chat.chatPath}  (public chat page; remembers the conversation)` : '',
-    '',
-    '  Offline:         the editor, the sandbox and every example work without internet, except the public chat page,',
-    '                   which loads n8n\'s chat widget from cdn.jsdelivr.net (blank offline). Use the "Open chat" button',
-    '                   of the chat example in the editor instead (test runs: each message starts a new Dify conversation).',
-    '',
-    '  To use your own Dify: Credentials > Create credential > "Dify API", Base URL https://api.dify.ai/v1',
-    '  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app\'s key (Dify: app > API Access > API Key);',
-    '  then pick that credential in a Dify node instead of "Dify sandbox".',
-    '',
-    `  n8n data: ${path.relative(REPO, USER_FOLDER) || USER_FOLDER} (npm start -- --fresh starts over).  Ctrl-C stops n8n and the sandbox.`,
-    '',
-  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
-  console.log(lines.join('\n'));
+  console.log(
+    startBanner({
+      url: instance.url,
+      firstRun,
+      nodes: nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]),
+      sandboxUrl: sandbox.url,
+      chatPath: chat?.chatPath,
+      userFolder: path.relative(REPO, USER_FOLDER) || USER_FOLDER,
+    }),
+  );
 }
 
 main().catch(async (e) => {

@@ -1,0 +1,40 @@
+'use strict';
+/*
+ * What `npm start` prints once n8n runs: where everything is, and which page needs the internet.
+ */
+
+/** The one page of `npm start` that needs the internet, and why (checked by test/unit/startBanner.test.ts). */
+const NEEDS_INTERNET = {
+  page: 'public chat page',
+  host: 'cdn.jsdelivr.net',
+};
+
+/**
+ * @param {{url: string, firstRun: boolean, nodes: string[], sandboxUrl: string, chatPath?: string, userFolder: string}} o
+ * @returns {string}
+ */
+function startBanner(o) {
+  const lines = [
+    '',
+    `  n8n is running:  ${o.url}`,
+    o.firstRun ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine).' : '',
+    `  Dify nodes:      ${o.nodes.join(', ')}`,
+    `  Dify sandbox:    ${o.sandboxUrl}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
+    '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
+    o.chatPath ? `  Chat example:    ${o.url}/webhook/${o.chatPath}  (${NEEDS_INTERNET.page}; remembers the conversation)` : '',
+    '',
+    `  Offline:         the editor, the sandbox and every example work without internet, except the ${NEEDS_INTERNET.page},`,
+    `                   which loads n8n's chat widget from ${NEEDS_INTERNET.host} (blank offline). Use the "Open chat" button`,
+    '                   of the chat example in the editor instead (test runs: each message starts a new Dify conversation).',
+    '',
+    '  To use your own Dify: Credentials > Create credential > "Dify API", Base URL https://api.dify.ai/v1',
+    "  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app's key (Dify: app > API Access > API Key);",
+    '  then pick that credential in a Dify node instead of "Dify sandbox".',
+    '',
+    `  n8n data: ${o.userFolder} (npm start -- --fresh starts over).  Ctrl-C stops n8n and the sandbox.`,
+    '',
+  ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
+  return lines.join('\n');
+}
+
+module.exports = { startBanner, NEEDS_INTERNET };

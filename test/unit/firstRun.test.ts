@@ -1,0 +1,81 @@
+/**
+ * What `npm start` tells a new user, checked against what is true: which page needs the internet, that
+ * the examples need none, what the chat example remembers, and how many packages the installer counts.
+ */
+import { existsSync, readFileSync, readdirSync } from 'fs';
+import { join, resolve } from 'path';
+
+import { NEEDS_INTERNET, startBanner } from '../../scripts/lib/banner';
+import { SANDBOX_DEFAULT_URL, readExamples } from '../../scripts/lib/sandbox';
+import { countPackages, expectedPackages, findRuntime } from '../../scripts/n8n-runtime';
+
+const ROOT = resolve(__dirname, '../..');
+const runtime = findRuntime('2');
+const withRuntime = runtime ? it : it.skip;
+
+describe('the npm start banner', () => {
+	const banner = startBanner({
+		url: 'http://127.0.0.1:5678',
+		firstRun: true,
+		nodes: ['difyChatbot'],
+		sandboxUrl: SANDBOX_DEFAULT_URL,
+		chatPath: 'abc/chat',
+		userFolder: '.cache/start/n8n-user',
+	});
+
+	it('names the one page that needs the internet, why, and what to use offline', () => {
+		expect(banner).toContain('http://127.0.0.1:5678/webhook/abc/chat  (public chat page; remembers the conversation)');
+		expect(banner).toMatch(/Offline: +the editor, the sandbox and every example work without internet, except the public chat page,/);
+		expect(banner).toContain('cdn.jsdelivr.net');
+		expect(banner).toContain('"Open chat" button');
+		expect(banner).toContain('each message starts a new Dify conversation');
+	});
+
+	withRuntime('is right: n8n 2.41.1 builds the public chat page from cdn.jsdelivr.net, and its editor page loads nothing from outside', () => {
+		const nm = join(runtime!.dir, 'node_modules');
+		const template = readFileSync(join(nm, '@n8n/n8n-nodes-langchain/dist/nodes/trigger/ChatTrigger/templates.js'), 'utf8');
+		expect(template).toContain(`https://${NEEDS_INTERNET.host}/npm/@n8n/chat/dist/chat.bundle.es.js`);
+		const editor = readFileSync(join(nm, 'n8n-editor-ui/dist/index.html'), 'utf8');
+		expect(editor.match(/(?:src|href)="https?:\/\/[^"]+"/g) ?? []).toEqual([]);
+	});
+});
+
+describe('examples without internet', () => {
+	const examples = readExamples();
+
+	it('reach no address but the sandbox of npm start (sticky notes aside)', () => {
+		for (const example of examples) {
+			const nodes = example.workflow.nodes.filter((n) => n.type !== 'n8n-nodes-base.stickyNote');
+			const urls = JSON.stringify(nodes.map((n) => n.parameters)).match(/https?:\/\/[^"\s\\]+/g) ?? [];
+			expect({ file: example.file, urls: urls.filter((u) => !u.startsWith(SANDBOX_DEFAULT_URL)) }).toEqual({ file: example.file, urls: [] });
+		}
+	});
+
+	it('the file example downloads the sample document the sandbox serves', () => {
+		const file = examples.find((e) => e.file === 'ask-dify-about-a-downloaded-file.json')!;
+		expect(file.text).toContain(`${SANDBOX_DEFAULT_URL}/samples/tea-brewing-guide.txt`);
+		expect(readExamples('http://127.0.0.1:9999').find((e) => e.file === file.file)!.text).toContain('http://127.0.0.1:9999/samples/tea-brewing-guide.txt');
+	});
+
+	it('the chat example\'s note says where the app remembers earlier turns and where it does not', () => {
+		const chat = examples.find((e) => e.chatPath)!;
+		const note = chat.workflow.nodes.find((n) => n.type === 'n8n-nodes-base.stickyNote')!.parameters.content as string;
+		expect(note).toMatch(/In the \*\*public chat\*\*[^.]*the app remembers earlier turns/);
+		expect(note).toMatch(/editor's \*\*Open chat\*\* \(test runs\) every message starts a new Dify conversation/);
+		expect(note).toContain('cdn.jsdelivr.net');
+	});
+});
+
+describe('the runtime installer\'s progress', () => {
+	it('announces what the lockfile installs on this platform, not a rounded guess', () => {
+		const expected = expectedPackages(join(ROOT, 'scripts/runtime/n8n-2/package-lock.json'))!;
+		expect(expected.topLevel).toBeLessThan(expected.all);
+	});
+
+	withRuntime('counts, once installed, exactly the top-level packages it announced', () => {
+		const expected = expectedPackages(join(ROOT, `scripts/runtime/n8n-2/package-lock.json`))!;
+		expect(countPackages(join(runtime!.dir, 'node_modules'))).toBe(expected.topLevel);
+		expect(readdirSync(runtime!.dir)).toContain('node_modules');
+		expect(existsSync(join(runtime!.dir, 'runtime.json'))).toBe(true);
+	});
+});
