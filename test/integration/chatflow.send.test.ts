@@ -35,7 +35,7 @@ describe('Dify Chatflow message / send', () => {
 
 	it('fails when a node of the chatflow fails (streaming)', async () => {
 		const result = await chatflow(sendParams('break [fail]'));
-		expect(failure(result).message).toMatch(/^Dify error workflow_failed: /);
+		expect(failure(result).message).toMatch(/^Dify chatflow run failed: /);
 	});
 
 	it('fails when a node of the chatflow fails (blocking)', async () => {

@@ -112,8 +112,8 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 		await readStream.call(this, target, req, 'chatflow', settings, answer, undefined);
 		const failure = answer.failure;
 		if (failure) {
-			throw new NodeApiError(this.getNode(), { code: 'workflow_failed', message: failure }, {
-				message: `Dify error workflow_failed: ${failure}`,
+			throw new NodeApiError(this.getNode(), { status: 'failed', message: failure }, {
+				message: `Dify chatflow run failed: ${failure}`,
 				description: `The chatflow run ${runId} continued after the form and one of its nodes failed. Open the run in Dify's logs for details.`,
 				itemIndex: i,
 			});

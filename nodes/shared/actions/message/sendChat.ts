@@ -117,8 +117,9 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user));
 	const failure = answer.failure;
 	if (failure) {
-		throw new NodeApiError(this.getNode(), { code: 'workflow_failed', message: failure }, {
-			message: `Dify error workflow_failed: ${failure}`,
+		// Dify reports it as a finished run with status "failed", not as an error with a code.
+		throw new NodeApiError(this.getNode(), { status: 'failed', message: failure }, {
+			message: `Dify chatflow run failed: ${failure}`,
 			description: 'The chatflow ran and one of its nodes failed. Open the run in Dify\'s logs for details.',
 			itemIndex: i,
 		});

@@ -58,14 +58,14 @@ export function runOutcomeError(this: IExecuteFunctions, result: WorkflowResult,
 	const failedNode = result.failedNode;
 	const where = failedNode ? ` in node "${failedNode}"` : '';
 	const reason = result.errorMessage ?? (status === 'stopped' ? 'the run was stopped' : 'Dify sent no error message');
-	const code = status === 'failed' ? 'workflow_failed' : 'workflow_stopped';
 	const message =
 		status === 'failed' ? `Dify workflow run failed${where}: ${reason}` : `Dify workflow run was stopped before it finished: ${reason}`;
 	const description =
 		status === 'failed'
 			? `Run ${runId} ended with status "failed" (HTTP 200: the API call worked, a node of the workflow failed). Open the run in Dify's Logs for details, or fix the inputs or the workflow and run again. Turn on "Continue On Fail" (node Settings) to output this as an error item instead of stopping.`
 			: `Run ${runId} ended with status "stopped": a Stop request (the Stop operation, the Dify UI, or this node's timeout) ended it, so its outputs are incomplete. Use "Get Run" with this ID to read what it produced.`;
-	const response: JsonObject = { code, message: reason, status, workflow_run_id: runId };
+	// Dify reports the outcome as a run status, with no error code: none is made up here.
+	const response: JsonObject = { message: reason, status, workflow_run_id: runId };
 	if (failedNode) response.node = failedNode;
 	return new NodeApiError(this.getNode(), response, { message, description, itemIndex: i });
 }
