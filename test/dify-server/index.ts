@@ -236,6 +236,10 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 			state.limitOverrides.set(appByKey(state, key).id, maxActiveRequests);
 		},
 		concurrency: (key) => ({ ...statsOf(state, appByKey(state, key)) }),
+		runs: (key) => {
+			const app = appByKey(state, key);
+			return [...state.runs.values()].filter((r) => r.appId === app.id).map((r) => ({ id: r.id, taskId: r.taskId, status: r.status }));
+		},
 		close: () => {
 			closed ??= new Promise<void>((resolve) => {
 				state.timers.close();

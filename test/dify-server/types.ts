@@ -153,4 +153,6 @@ export interface DifyServer {
 	limitConcurrency(key: string, maxActiveRequests: number): void;
 	/** What the app's concurrency limiter saw since the last reset(). */
 	concurrency(key: string): ConcurrencyStats;
+	/** The app's workflow runs (running ones too, which Dify's log list does not show), oldest first. */
+	runs(key: string): Array<{ id: string; taskId: string; status: string }>;
 }

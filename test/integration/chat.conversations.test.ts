@@ -29,7 +29,7 @@ describe('conversation / getAll', () => {
 
 	it('fails on a non-chat app', async () => {
 		const result = await callNode(server(), { key: server().keys.completion, parameters: conv('getAll', { returnAll: true }) });
-		expect(failure(result).description).toContain('Dify Completion node');
+		expect(failure(result).message).toContain('Dify Completion node');
 	});
 });
 
