@@ -87,6 +87,11 @@ export function optionsCollection(options: INodeProperties[]): INodeProperties {
 	};
 }
 
+/** The "Filters" collection of a list operation, its filters sorted the same way. */
+export function filtersCollection(filters: INodeProperties[]): INodeProperties {
+	return { ...optionsCollection(filters), displayName: 'Filters', name: 'filters', placeholder: 'Add Filter' };
+}
+
 /** The n8n binary field an operation reads a file from. */
 export function inputBinaryField(hint: string): INodeProperties {
 	return { displayName: 'Input Binary Field', name: 'binaryPropertyName', type: 'string', default: 'data', required: true, hint };

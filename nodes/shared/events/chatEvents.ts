@@ -38,10 +38,8 @@ async function conversationsSince(this: IPollFunctions, request: FetchRequest, s
 	}
 }
 
-export const newConversation: DifyTriggerEvent = {
-	value: 'newConversation',
-	name: 'New Conversation',
-	description: 'An end user started a conversation with a Dify chat or chatflow app',
+/** What both chat events share: the app key of a chat app, and the User whose conversations to follow. */
+const perUser: Pick<DifyTriggerEvent, 'credential' | 'appModes' | 'overlapSeconds' | 'properties' | 'scope'> = {
 	credential: 'difyApi',
 	appModes: CHAT_MODES,
 	overlapSeconds: 60,
@@ -49,6 +47,13 @@ export const newConversation: DifyTriggerEvent = {
 	scope() {
 		return userOf.call(this);
 	},
+};
+
+export const newConversation: DifyTriggerEvent = {
+	...perUser,
+	value: 'newConversation',
+	name: 'New Conversation',
+	description: 'An end user started a conversation with a Dify chat or chatflow app',
 	async fetch(request) {
 		const rows = await conversationsSince.call(this, request, 'created_at');
 		return rows.map((c) => ({ id: String(c.id), at: Number(c.created_at), final: true, json: { ...c, user: userOf.call(this) } }));
@@ -61,16 +66,10 @@ function isAnswered(message: IDataObject): boolean {
 }
 
 export const newMessage: DifyTriggerEvent = {
+	...perUser,
 	value: 'newMessage',
 	name: 'New Message',
 	description: 'A question was answered in a conversation of an end user with a Dify chat or chatflow app',
-	credential: 'difyApi',
-	appModes: CHAT_MODES,
-	overlapSeconds: 60,
-	properties: [userField],
-	scope() {
-		return userOf.call(this);
-	},
 	async fetch(request) {
 		const user = userOf.call(this);
 		const conversations = await conversationsSince.call(this, request, 'updated_at');

@@ -2,7 +2,7 @@ import type { IDataObject, INodeProperties } from 'n8n-workflow';
 
 import type { DifyOperation } from '../../types';
 import { asPage, collectPages } from '../../transport/pagination';
-import { jsonItems, optionsCollection } from '../common';
+import { filtersCollection, jsonItems, optionsCollection } from '../common';
 import { getTake, returnAllFields } from '../listFields';
 import { datasetLocator } from '../knowledge/locators';
 import { datasetIdOf, datasetPath, knowledgeRequest, listParam, repeatedQuery } from '../knowledge/request';
@@ -60,18 +60,11 @@ export const getAll: DifyOperation = {
 	description: 'List the knowledge bases of the workspace, newest first',
 	properties: [
 		...returnAllFields(),
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{ displayName: 'Include All', name: 'includeAll', type: 'boolean', default: false, description: 'Whether to include knowledge bases other members keep to themselves (the key runs as the workspace owner)' },
-				{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only knowledge bases whose name contains this text' },
-				{ displayName: 'Tag IDs', name: 'tagIds', type: 'string', default: '', description: 'Comma-separated; only knowledge bases that carry all of these tags' },
-			],
-		},
+		filtersCollection([
+			{ displayName: 'Include All', name: 'includeAll', type: 'boolean', default: false, description: 'Whether to include knowledge bases other members keep to themselves (the key runs as the workspace owner)' },
+			{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only knowledge bases whose name contains this text' },
+			{ displayName: 'Tag IDs', name: 'tagIds', type: 'string', default: '', description: 'Comma-separated; only knowledge bases that carry all of these tags' },
+		]),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;

@@ -2,7 +2,7 @@ import type { IDataObject } from 'n8n-workflow';
 
 import type { DifyOperation } from '../../types';
 import { asPage, collectPages } from '../../transport/pagination';
-import { jsonItems, locatorValue } from '../common';
+import { filtersCollection, jsonItems, locatorValue } from '../common';
 import { getTake, returnAllFields } from '../listFields';
 import { datasetLocator, documentLocator } from '../knowledge/locators';
 import { datasetPath, documentPath, knowledgeRequest } from '../knowledge/request';
@@ -42,23 +42,16 @@ export const getAll: DifyOperation = {
 	properties: [
 		datasetLocator(),
 		...returnAllFields(),
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only documents whose name contains this text (case-sensitive)' },
-				{
-					displayName: 'Status',
-					name: 'status',
-					type: 'options',
-					options: ['Archived', 'Available', 'Disabled', 'Error', 'Indexing', 'Paused', 'Queuing'].map((name) => ({ name, value: name.toLowerCase() })),
-					default: 'available',
-				},
-			],
-		},
+		filtersCollection([
+			{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only documents whose name contains this text (case-sensitive)' },
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: ['Archived', 'Available', 'Disabled', 'Error', 'Indexing', 'Paused', 'Queuing'].map((name) => ({ name, value: name.toLowerCase() })),
+				default: 'available',
+			},
+		]),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;

@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions } from 'n8n-workflow';
 
 import type { DifyOperation } from '../../types';
 import { asPage, collectPages } from '../../transport/pagination';
-import { jsonItems } from '../common';
+import { filtersCollection, jsonItems } from '../common';
 import { getTake, returnAllFields } from '../listFields';
 import { datasetLocator, documentLocator, idField } from '../knowledge/locators';
 import { documentPath, enc, idParam, knowledgeRequest, listParam, repeatedQuery } from '../knowledge/request';
@@ -81,23 +81,16 @@ export const getAll: DifyOperation = {
 		datasetLocator(),
 		documentLocator(),
 		...returnAllFields(),
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only chunks containing this text' },
-				{
-					displayName: 'Status',
-					name: 'status',
-					type: 'multiOptions',
-					options: ['Completed', 'Error', 'Indexing', 'Paused', 'Waiting'].map((name) => ({ name, value: name.toLowerCase() })),
-					default: [],
-				},
-			],
-		},
+		filtersCollection([
+			{ displayName: 'Keyword', name: 'keyword', type: 'string', default: '', description: 'Only chunks containing this text' },
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'multiOptions',
+				options: ['Completed', 'Error', 'Indexing', 'Paused', 'Waiting'].map((name) => ({ name, value: name.toLowerCase() })),
+				default: [],
+			},
+		]),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;

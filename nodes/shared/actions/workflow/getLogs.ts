@@ -3,7 +3,7 @@ import type { IDataObject } from 'n8n-workflow';
 import type { DifyOperation } from '../../types';
 import { asPage, collectPages } from '../../transport/pagination';
 import { difyRequest } from '../../transport/request';
-import { jsonItems, targetOf } from '../common';
+import { filtersCollection, jsonItems, targetOf } from '../common';
 import { getTake, returnAllFields } from '../listFields';
 
 /** Dify caps `limit` at 100 on this list (§2.6). */
@@ -33,63 +33,56 @@ export const getLogs: DifyOperation = {
 	description: 'List the runs of the workflow, newest first, with filters',
 	properties: [
 		...returnAllFields(),
-		{
-			displayName: 'Filters',
-			name: 'filters',
-			type: 'collection',
-			placeholder: 'Add Filter',
-			default: {},
-			options: [
-				{
-					displayName: 'Created After',
-					name: 'createdAfter',
-					type: 'dateTime',
-					default: '',
-					description: 'Only runs created at or after this time',
-				},
-				{
-					displayName: 'Created Before',
-					name: 'createdBefore',
-					type: 'dateTime',
-					default: '',
-					description: 'Only runs created at or before this time',
-				},
-				{
-					displayName: 'Created by Account (Email)',
-					name: 'account',
-					type: 'string',
-					placeholder: 'e.g. name@email.com',
-					default: '',
-					description: 'Only runs started in Dify by this workspace account (its email); Dify fails when no account has it',
-				},
-				{
-					displayName: 'End User Session ID',
-					name: 'endUserSessionId',
-					type: 'string',
-					default: '',
-					description: 'Only runs started through the API by this end user: the User value of the runs',
-				},
-				{
-					displayName: 'Keyword',
-					name: 'keyword',
-					type: 'string',
-					default: '',
-					description: 'Matches the run\'s inputs and outputs, the end user, or an exact run ID. Dify uses the first 30 characters.',
-				},
-				{
-					displayName: 'Status',
-					name: 'status',
-					type: 'options',
-					options: [
-						{ name: 'Any', value: '' },
-						{ name: 'Failed', value: 'failed' },
-						{ name: 'Stopped', value: 'stopped' },
-						{ name: 'Succeeded', value: 'succeeded' },
-					],
-					default: '',
-				},
-			],
-		},
+		filtersCollection([
+			{
+				displayName: 'Created After',
+				name: 'createdAfter',
+				type: 'dateTime',
+				default: '',
+				description: 'Only runs created at or after this time',
+			},
+			{
+				displayName: 'Created Before',
+				name: 'createdBefore',
+				type: 'dateTime',
+				default: '',
+				description: 'Only runs created at or before this time',
+			},
+			{
+				displayName: 'Created by Account (Email)',
+				name: 'account',
+				type: 'string',
+				placeholder: 'e.g. name@email.com',
+				default: '',
+				description: 'Only runs started in Dify by this workspace account (its email); Dify fails when no account has it',
+			},
+			{
+				displayName: 'End User Session ID',
+				name: 'endUserSessionId',
+				type: 'string',
+				default: '',
+				description: 'Only runs started through the API by this end user: the User value of the runs',
+			},
+			{
+				displayName: 'Keyword',
+				name: 'keyword',
+				type: 'string',
+				default: '',
+				description: 'Matches the run\'s inputs and outputs, the end user, or an exact run ID. Dify uses the first 30 characters.',
+			},
+			{
+				displayName: 'Status',
+				name: 'status',
+				type: 'options',
+				options: [
+					{ name: 'Any', value: '' },
+					{ name: 'Failed', value: 'failed' },
+					{ name: 'Stopped', value: 'stopped' },
+					{ name: 'Succeeded', value: 'succeeded' },
+				],
+				default: '',
+			},
+		]),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;
