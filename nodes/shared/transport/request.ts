@@ -75,7 +75,30 @@ export interface Connection {
 	secret?: string;
 }
 
+/**
+ * Connections read in this node run, by credential type. n8n reads a credential from its database and
+ * decrypts it on every getCredentials call, and the credential cannot change during a run, so it is
+ * read once per run (context) instead of once per request; a failed read is not kept.
+ */
+const connections = new WeakMap<object, Map<string, Promise<Connection>>>();
+
 export async function getConnection(this: DifyContext, target: DifyTarget): Promise<Connection> {
+	let byType = connections.get(this);
+	if (!byType) {
+		byType = new Map();
+		connections.set(this, byType);
+	}
+	let connection = byType.get(target.credential);
+	if (!connection) {
+		const cache = byType;
+		connection = readConnection.call(this, target);
+		cache.set(target.credential, connection);
+		connection.catch(() => cache.delete(target.credential));
+	}
+	return await connection;
+}
+
+async function readConnection(this: DifyContext, target: DifyTarget): Promise<Connection> {
 	const credentials = await this.getCredentials(target.credential);
 	return {
 		baseUrl: normaliseBaseUrl(credentials.baseUrl as string),
