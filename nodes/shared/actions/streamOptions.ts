@@ -35,7 +35,7 @@ export const streamOptionFields: INodeProperties[] = [
 		typeOptions: { minValue: 1, maxValue: 32 },
 		default: 1,
 		description:
-			'How many input items to send to Dify at the same time. Keep 1 for turns of one conversation (they must stay in order); raise it for independent runs. Dify may answer too_many_requests above the app\'s limit.',
+			'How many input items to send to Dify at the same time. Keep 1 for turns of one conversation (they must stay in order); raise it for independent runs. Above the app\'s limit of concurrent requests Dify refuses runs (too_many_requests) and the node waits for a free slot, see Max Wait When Dify Is Busy.',
 	},
 	{
 		displayName: 'Max Wait When Dify Is Busy (Seconds)',
