@@ -2,6 +2,7 @@
  * Measurements that run in their own process, under the Node of the n8n runtime (the Node n8n 2.x
  * runs on), so the bench's own memory and the sandbox's work do not count:
  *   p2  Items at Once: wall time of a batch against the sandbox's latency, through n8n-core's engine
+ *       (p2raw: the same batch from plain HTTP clients, the control)
  *   p3  the SSE reader on a recorded stream (bench/sse.ts)
  *   p5  RSS growth of this process while a long workflow stream passes through the node
  * Usage: node --expose-gc child.js <p2|p3|p5> '<json args>'; prints one JSON line.
@@ -48,6 +49,29 @@ async function p2(args: Target & { items: number; concurrency: number; sleepMs: 
 	return { idealMs, wallsMs: walls, wallMs: median(walls), ratio: median(walls) / idealMs };
 }
 
+/** The same batch sent by plain HTTP clients (no n8n): what the sandbox and this machine allow. */
+async function p2raw(args: Target & { items: number; concurrency: number; sleepMs: number; rounds: number }) {
+	const idealMs = Math.ceil(args.items / args.concurrency) * args.sleepMs;
+	const batch = async () => {
+		let next = 0;
+		const worker = async () => {
+			while (next < args.items) {
+				const k = next++;
+				await recordStream(args.apiBase, args.key, { text: `row ${k}`, sleep_ms: args.sleepMs });
+			}
+		};
+		await Promise.all(Array.from({ length: args.concurrency }, worker));
+	};
+	await batch(); // warm-up
+	const walls: number[] = [];
+	for (let r = 0; r < args.rounds; r++) {
+		const start = performance.now();
+		await batch();
+		walls.push(performance.now() - start);
+	}
+	return { idealMs, wallsMs: walls, wallMs: median(walls), ratio: median(walls) / idealMs };
+}
+
 async function p3(args: Target & { nodes: number; nodeKb: number; rounds: number }) {
 	const chunks = await recordStream(args.apiBase, args.key, { text: 'bench', nodes: args.nodes, node_kb: args.nodeKb });
 	return await runP3(chunks, args.rounds);
@@ -89,7 +113,7 @@ async function p5(args: Target & { nodes: number; nodeKb: number; traces: boolea
 async function main() {
 	const [mode, raw] = process.argv.slice(2);
 	const args = JSON.parse(raw);
-	const run = { p2, p3, p5 }[mode as 'p2' | 'p3' | 'p5'];
+	const run = { p2, p2raw, p3, p5 }[mode as 'p2' | 'p2raw' | 'p3' | 'p5'];
 	if (!run) throw new Error(`unknown mode ${mode}`);
 	const out = await run(args);
 	process.stdout.write(`${JSON.stringify(out)}\n`);

@@ -13,7 +13,7 @@ export interface Results {
 	versions: { node: string; n8n: string; benchNode: string };
 	settings: Record<string, unknown>;
 	p1: P1Result;
-	p2: { free: P2Result; limited: P2Result & { admitted: number; rejected: number; peak: number } };
+	p2: { free: P2Result; control: P2Result; limited: P2Result & { admitted: number; rejected: number; peak: number } };
 	p3: P3Result;
 	p4: P4Result;
 	p5: { nodes: number; streamMb: number; off: P5Result; on: P5Result };
@@ -125,6 +125,7 @@ export function writeReport(r: Results, dir: string): string {
 	json.p5_stream_rss_growth_mb_traces_on = round(r.p5.on.growthMb, 3);
 	json.p6_upload_rss_growth_mb_http_request_node = round(r.p6.httpGrowthMb, 3);
 	json.p2_wall_over_ideal_c20_app_limit_5 = round(r.p2.limited.ratio, 3);
+	json.p2_wall_over_ideal_c20_plain_http_control = round(r.p2.control.ratio, 3);
 	json.p1_dify_ms_per_item = round(r.p1.difyMedianMsPerItem, 3);
 	json.p1_http_request_ms_per_item = round(r.p1.httpMedianMsPerItem, 3);
 	json.date = r.date;
@@ -171,6 +172,8 @@ workflow: a warm-up pair, then ${r.p1.rounds} rounds with the order of the pair 
 
 **P2** — Dify Workflow Run (streaming) of ${(r.settings.p2 as { items: number }).items} items, each run taking 250 ms in the sandbox (\`sleep_ms\`), Items at Once 20.
 - ideal ${r.p2.free.idealMs} ms (10 waves × 250 ms); wall ${list(r.p2.free.wallsMs, 0)} ms → median ratio ${fmt(r.p2.free.ratio)}
+- control, the same batch from 20 plain HTTP clients in the same child process (no n8n): wall ${list(r.p2.control.wallsMs, 0)} ms → ${fmt(r.p2.control.ratio)}
+  (what the sandbox and this machine allow; the node's own share is the difference)
 - the same batch against an app limited to 5 concurrent runs (Dify answers 429 too_many_requests above it; the node waits and resends):
   ideal ${r.p2.limited.idealMs} ms (40 waves of 5), wall ${list(r.p2.limited.wallsMs, 0)} ms → ${fmt(r.p2.limited.ratio)}×; every item
   completed in order; the sandbox admitted ${r.p2.limited.admitted} runs (peak ${r.p2.limited.peak} at once) and refused ${r.p2.limited.rejected} requests.

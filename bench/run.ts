@@ -112,11 +112,13 @@ async function main(): Promise<void> {
 		const p2 = await phase('P2 Items at Once', async () => {
 			const free = await child<P2Result>(rt, 'p2', { ...target, ...SETTINGS.p2 });
 			server.reset();
+			const control = await child<P2Result>(rt, 'p2raw', { ...target, ...SETTINGS.p2 });
+			server.reset();
 			server.limitConcurrency(server.keys.workflow, SETTINGS.p2Limited.limit);
 			const limited = await child<P2Result>(rt, 'p2', { ...target, ...SETTINGS.p2Limited });
 			const seen = server.concurrency(server.keys.workflow);
 			server.reset();
-			return { free, limited: { ...limited, admitted: seen.admitted, rejected: seen.rejected, peak: seen.peak } };
+			return { free, control, limited: { ...limited, admitted: seen.admitted, rejected: seen.rejected, peak: seen.peak } };
 		});
 		const p5 = await phase('P5 stream memory', async () => {
 			const nodes = await nodesFor(server.apiBase, server.keys.workflow, SETTINGS.p5.nodeKb, SETTINGS.p5.targetMb * MB);
