@@ -118,6 +118,24 @@ test('the editor API lists the Dify credential types', async () => {
 	expect(names).toEqual(expect.arrayContaining(['difyApi', 'difyKnowledgeApi']));
 });
 
+test('the credential test in n8n explains a rejected key and where to find the right one (n8n applies our rules)', async () => {
+	const testCredential = async (type: string, apiKey: string) => {
+		const r = await instance.request('/rest/credentials/test', {
+			method: 'POST',
+			headers: { cookie },
+			body: { credentials: { id: '', name: 'Dify test', type, data: { baseUrl: server.apiBase, apiKey } } },
+		});
+		expect(r.status).toBe(200);
+		return (r.json as { data: { status: string; message: string } }).data;
+	};
+	const knowledgeKeyAsAppKey = await testCredential('difyApi', server.keys.knowledge);
+	expect(knowledgeKeyAsAppKey.status).toBe('Error');
+	expect(knowledgeKeyAsAppKey.message).toMatch(/^Dify rejected this API key \(HTTP 401\)\. .*"API Access" > "API Key".*"Dify Knowledge API" credential/);
+	const appKeyAsKnowledgeKey = await testCredential('difyKnowledgeApi', server.keys.chat);
+	expect(appKeyAsKnowledgeKey.message).toMatch(/^Dify rejected this Knowledge API key \(HTTP 401\)\. .*"Service API" > "API Key".*"Dify API" credential/);
+	expect(await testCredential('difyApi', server.keys.workflow)).toMatchObject({ status: 'OK' });
+});
+
 test('a published webhook workflow answers with the Dify node output', async () => {
 	const r = await instance.request('/webhook/dify-e2e-ask', { method: 'POST', body: { question: 'Hi over HTTP', user: 'e2e-hook' } });
 	expect(r.status).toBe(200);
