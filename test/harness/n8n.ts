@@ -199,6 +199,8 @@ export interface RunOptions {
 	credentialType?: string;
 	/** Simulates a workflow started by a Chat Trigger in streaming mode: chunks are collected. */
 	streaming?: boolean;
+	/** Called for each chunk while the node runs (with `streaming`), e.g. to look at memory mid-stream. */
+	onChunk?: (chunk: StructuredChunk) => void;
 }
 
 export interface RunResult {
@@ -248,7 +250,12 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		settings: {},
 	} as never);
 	const chunks: StructuredChunk[] = [];
-	if (options.streaming) hooks.addHandler('sendChunk', async (chunk: StructuredChunk) => void chunks.push(chunk));
+	if (options.streaming) {
+		hooks.addHandler('sendChunk', async (chunk: StructuredChunk) => {
+			chunks.push(chunk);
+			options.onChunk?.(chunk);
+		});
+	}
 	const rejectNotSupported = async () => {
 		throw new Error('not supported in tests');
 	};
