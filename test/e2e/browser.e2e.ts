@@ -19,6 +19,9 @@ const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, 'test-artifacts', 'browser');
 /** How long UI state may take to appear: n8n's editor is a large app and the machine is shared. */
 const UI_MS = 60_000;
+/** What a key of another app type gets everywhere: the app, its type and the node to use. */
+const SAID =
+	'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.';
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
 const onCi = Boolean(process.env.CI) && process.env.CI !== 'false';
@@ -49,6 +52,13 @@ async function selectCredential(id: string): Promise<void> {
 	await byTestId('node-credentials-select', ndv()).click();
 	await byTestId(`node-credentials-select-item-${id}`).click();
 	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox/);
+}
+
+async function chooseInputs(mode: 'JSON' | 'Fields From the App'): Promise<void> {
+	await byTestId('parameter-input-inputMode', ndv()).click();
+	// An option's accessible name is its label followed by its description.
+	await page.getByRole('option', { name: new RegExp(`^${mode}`) }).click();
+	await hasValue(byTestId('parameter-input-inputMode', ndv()).locator('input'), new RegExp(`^${mode}$`));
 }
 
 /** Opens the Conversation picker's list (From list mode). */
@@ -157,11 +167,14 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		await selectCredential('difySandboxWork01');
 		await openConversationList();
 		const error = byTestId('rlc-error-container');
-		await hasText(error, 
-			'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.',
-		);
+		await hasText(error, SAID);
 		await screenshot('wrong-app-type-in-list');
 		await closeConversationList();
+		// Fields From the App says the same, as the form's notice (n8n shows no load error's text).
+		await chooseInputs('Fields From the App');
+		await hasText(byTestId('empty-fields-notice', ndv()), SAID);
+		await screenshot('wrong-app-type-in-fields');
+		await chooseInputs('JSON');
 	}, 180_000);
 
 	test('with the Chatbot app\'s credential, the Conversation list lists the User\'s conversation', async () => {
@@ -175,8 +188,7 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 	}, 180_000);
 
 	test('"Fields From the App" shows the app\'s input fields', async () => {
-		await byTestId('parameter-input-inputMode', ndv()).click();
-		await page.getByRole('option', { name: 'Fields From the App' }).click();
+		await chooseInputs('Fields From the App');
 		const mapper = byTestId('resource-mapper-container', ndv());
 		await hasText(mapper, 'Inputs to Send');
 		await hasText(mapper, 'Your name (name)');

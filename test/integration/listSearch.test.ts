@@ -55,11 +55,22 @@ describe('a credential whose key belongs to another app type', () => {
 		expect(failure(run).message).toBe(SAID);
 	});
 
-	it('Fields From the App says it too, although Dify serves the workflow app\'s form', async () => {
-		await expect(load('dify.difyChatbot', server().keys.workflow, 'resourceMapping')).rejects.toThrow(SAID);
-		await expect(load('dify.difyWorkflow', server().keys.advancedChat, 'resourceMapping')).rejects.toThrow(
+	// n8n's resource mapper shows no load error's message, only the notice for an empty form.
+	const notice = async (type: string, key: string) => (await load(type, key, 'resourceMapping')) as { fields: unknown[]; emptyFieldsNotice?: string };
+
+	it('Fields From the App says it too (as the form\'s notice), although Dify serves the workflow app\'s form', async () => {
+		expect(await notice('dify.difyChatbot', server().keys.workflow)).toEqual({ fields: [], emptyFieldsNotice: expect.stringMatching(/^The credential's API key belongs to the Dify Workflow app/) });
+		expect((await notice('dify.difyChatbot', server().keys.workflow)).emptyFieldsNotice).toContain(SAID);
+		expect((await notice('dify.difyWorkflow', server().keys.advancedChat)).emptyFieldsNotice).toContain(
 			'The credential\'s API key belongs to the Dify Chatflow app "Sandbox Chatflow" (mode "advanced-chat"): use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Workflow node.',
 		);
-		expect(((await load('dify.difyChatbot', server().keys.agent, 'resourceMapping')) as { fields: unknown[] }).fields.length).toBeGreaterThan(0);
+		expect((await notice('dify.difyChatbot', server().keys.agent)).fields.length).toBeGreaterThan(0);
+	});
+
+	it('Fields From the App explains a rejected key in its notice too', async () => {
+		const rejected = await notice('dify.difyChatbot', 'app-not-a-real-key-000000');
+		expect(rejected.fields).toEqual([]);
+		expect(rejected.emptyFieldsNotice).toMatch(/^Dify error unauthorized: Access token is invalid Dify rejected the API key\./);
+		expect(rejected.emptyFieldsNotice).not.toContain('app-not-a-real-key-000000');
 	});
 });

@@ -39,9 +39,18 @@ export function inputField(item: IDataObject): ResourceMapperField | undefined {
 
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const target = loadTarget.call(this);
-	// Dify serves /parameters for every app type: check the type first, as a run would.
-	await assertAppType.call(this, target);
-	const parameters = await difyRequest.call(this, target, { method: 'GET', path: '/parameters' });
+	let parameters: IDataObject;
+	try {
+		// Dify serves /parameters for every app type: check the type first, as a run would.
+		await assertAppType.call(this, target);
+		parameters = await difyRequest.call(this, target, { method: 'GET', path: '/parameters' });
+	} catch (error) {
+		// n8n 2.x's resource mapper drops a load error's message and shows only "Can't get inputs."
+		// (and, without automatic mapping, nothing at all). The notice for "no fields" is shown as
+		// is, so the form says what went wrong and what to do, as the run would.
+		const { message, description } = error as { message?: string; description?: string | null };
+		return { fields: [], emptyFieldsNotice: [message, description].filter(Boolean).join(' ') };
+	}
 	const form = Array.isArray(parameters.user_input_form) ? (parameters.user_input_form as IDataObject[]) : [];
 	const fields = form.map(inputField).filter((f): f is ResourceMapperField => f !== undefined);
 	return {
