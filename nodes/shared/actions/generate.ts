@@ -60,8 +60,10 @@ export async function generate(
 	family: StreamFamily,
 	fold: EventFold,
 	stopRequest: (taskId: string) => DifyRequest,
+	/** The item's Options, when the operation has read them already (one parameter read less per item). */
+	options?: object,
 ): Promise<void> {
-	const settings = getStreamSettings.call(this, req.itemIndex ?? 0);
+	const settings = getStreamSettings.call(this, req.itemIndex ?? 0, options);
 	// Dify refuses a generation over the app's concurrency limit before starting it: safe to resend.
 	const generation: DifyRequest = { ...req, busyRetry: { maxWaitMs: settings.maxBusyWaitMs } };
 	if (responseMode === 'blocking') {

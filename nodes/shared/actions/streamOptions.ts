@@ -81,8 +81,9 @@ export interface StreamSettings {
 	maxBusyWaitMs: number;
 }
 
-export function getStreamSettings(this: IExecuteFunctions, i: number): StreamSettings {
-	const options = this.getNodeParameter('options', i, {}) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number; maxBusyWait?: number };
+/** The stream options of item `i`; pass the item's Options when the operation has read them already. */
+export function getStreamSettings(this: IExecuteFunctions, i: number, read?: object): StreamSettings {
+	const options = (read ?? this.getNodeParameter('options', i, {})) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number; maxBusyWait?: number };
 	return {
 		streamToChat: options.streamToChat !== false,
 		totalTimeoutMs: (options.timeout ?? DEFAULT_TOTAL_TIMEOUT_MS / 1000) * 1000,

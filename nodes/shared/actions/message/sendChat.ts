@@ -114,7 +114,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/chat-messages', body, user, itemIndex: i };
 	const family = ctx.node.family === 'chatflow' ? 'chatflow' : 'chat';
-	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user));
+	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user), options);
 	const failure = answer.failure;
 	if (failure) {
 		// Dify reports it as a finished run with status "failed", not as an error with a code.

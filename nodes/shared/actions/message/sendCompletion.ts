@@ -78,7 +78,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/completion-messages', body, user, itemIndex: i };
-	await generate.call(this, target, req, responseMode, 'completion', answer, stopRequestFor('/completion-messages', user));
+	await generate.call(this, target, req, responseMode, 'completion', answer, stopRequestFor('/completion-messages', user), options);
 	const json = answer.result({ includeThoughts: false, includeMessageFiles: options.includeMessageFiles === true, includeNodeTrace: false });
 	// Text generators have no conversations (§2.2).
 	delete json.conversation_id;

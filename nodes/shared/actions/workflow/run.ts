@@ -176,7 +176,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const path = workflowId ? `/workflows/${encodeURIComponent(workflowId)}/run` : '/workflows/run';
 	const req = { method: 'POST' as const, path, body: { inputs, user, response_mode: responseMode }, user, itemIndex: i };
 	const result = newWorkflowResult(options);
-	await generate.call(this, target, req, responseMode, 'workflow', result, stopRequestFor('/workflows/tasks', user));
+	await generate.call(this, target, req, responseMode, 'workflow', result, stopRequestFor('/workflows/tasks', user), options);
 	return await workflowItem.call(this, target, result, options, i);
 }
 
