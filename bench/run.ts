@@ -37,10 +37,10 @@ const SETTINGS = {
 	p1: { items: 1000, rounds: 5 },
 	p2: { items: 200, concurrency: 20, sleepMs: 250, rounds: 3 },
 	p2Limited: { items: 200, concurrency: 20, sleepMs: 250, rounds: 1, limit: 5 },
-	p3: { targetMb: 50, nodeKb: 16, rounds: 15 },
+	p3: { targetMb: 50, nodeKb: 16, rounds: 25 },
 	p4: { samples: 30 },
 	p5: { targetMb: 200, nodeKb: 16 },
-	p6: { fileMb: 100, rounds: 2 },
+	p6: { fileMb: 100, rounds: 3 },
 };
 
 /** Runs bench/child.js under the n8n runtime's Node, with n8n-core kept away from ~/.n8n. */
