@@ -6,7 +6,7 @@
  * Node of the n8n runtime (P2, P3, P5) and a real n8n 2.41.1 with the packed package (P1, P4, P6).
  */
 import { execFile } from 'child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'fs';
+import { mkdtempSync, rmSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
@@ -214,8 +214,6 @@ export interface P5Result {
 	traceEntries: number;
 	traceDropped: number;
 }
-
-void writeFileSync;
 
 main().catch((error: unknown) => {
 	process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
