@@ -141,7 +141,7 @@ describe('workflow / run', () => {
 		});
 
 		it('fails with "stopped" when the run is stopped while the node streams it', async () => {
-			const running = wf(runParams({ text: 'long', nodes: 3, sleep_ms: 3000 }));
+			const running = wf(runParams({ text: 'long', nodes: 3, sleep_ms: 10000 }));
 			const runId = await waitForRunId();
 			const taskId = await taskIdOf(runId);
 			const stopped = await wf({ resource: 'workflow', operation: 'stop', taskId, user: 'someone-else' });
@@ -162,7 +162,8 @@ describe('workflow / run', () => {
 
 /** The run the node just started (Dify's log list only shows runs that ended, so ask the test server). */
 async function waitForRunId(): Promise<string> {
-	for (let attempt = 0; attempt < 100; attempt++) {
+	// Generous: on a loaded machine the node may take a few seconds to send the run.
+	for (let attempt = 0; attempt < 500; attempt++) {
 		const [run] = server().runs(server().keys.workflow);
 		if (run) return run.id;
 		await new Promise((r) => setTimeout(r, 20));

@@ -26,7 +26,7 @@ describe("n8n's verification checks", () => {
 		expect(output).toContain('PASS  n8n scanner, source');
 		expect(output).toContain('PASS  n8n scanner, packed tarball');
 		expect(code).toBe(0);
-	});
+	}, 120_000);
 
 	it('catch a violation even when an inline comment disables the rule', () => {
 		const copy = mkdtempSync(join(tmpdir(), 'dify-verify-src-'));
@@ -44,5 +44,5 @@ describe("n8n's verification checks", () => {
 		} finally {
 			rmSync(copy, { recursive: true, force: true });
 		}
-	});
+	}, 120_000);
 });
