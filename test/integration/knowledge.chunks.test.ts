@@ -36,7 +36,7 @@ describe('Chunk', () => {
 	it('reads Dify\'s non-standard {"error": …} answer to a bad chunk body', async () => {
 		const { base } = await documentWithChunks();
 		const error = failure(await knowledge(server(), { resource: 'segment', operation: 'create', ...base, chunks: { chunk: [{ content: '   ' }] } }));
-		expect(error.message).toMatch(/^Dify error invalid_param: 1 validation error for SegmentCreatePayload/);
+		expect(error.message).toMatch(/^Dify answered HTTP 400 without an error code: 1 validation error for SegmentCreatePayload/);
 	});
 
 	it('gets, lists (status, keyword), updates and deletes a chunk', async () => {

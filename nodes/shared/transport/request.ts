@@ -274,8 +274,8 @@ function asErrorBody(value: unknown): DifyErrorBody | undefined {
 	if (value && typeof value === 'object' && !Array.isArray(value)) {
 		const body = value as DifyErrorBody & { error?: unknown };
 		if (typeof body.message === 'string' || typeof body.code === 'string') return body;
-		// Chunk endpoints answer schema errors as {"error": "<text>"} (dify-service-api.md §4.4).
-		if (typeof body.error === 'string') return { code: 'invalid_param', message: body.error };
+		// Chunk endpoints answer schema errors as {"error": "<text>"} (dify-service-api.md §4.4), with no code.
+		if (typeof body.error === 'string') return { message: body.error };
 	}
 	return undefined;
 }
