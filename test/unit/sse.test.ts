@@ -60,6 +60,14 @@ describe('parseSse', () => {
 		expect(frames).toEqual([{ data: '{"a":1}' }, { data: 'x\ny' }]);
 	});
 
+	it('ignores a byte order mark at the start of the stream, however the first bytes are split', async () => {
+		const withBom = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), bytes]);
+		const expected = await collect([bytes]);
+		for (let cut = 1; cut <= 4; cut++) expect(await collect([withBom.subarray(0, cut), withBom.subarray(cut)])).toEqual(expected);
+		// Only at the start: later it is data.
+		expect(await collect([Buffer.from('data: \ufeffx\n\n')])).toEqual([{ data: '\ufeffx' }]);
+	});
+
 	it('drops an unfinished last frame (the connection ended mid-frame)', async () => {
 		const frames = await collect([Buffer.from('data: {"event":"message"}\n\ndata: {"event":"message_e')]);
 		expect(frames).toHaveLength(1);

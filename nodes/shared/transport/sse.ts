@@ -40,10 +40,15 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 	// The unfinished line, as the pieces it arrived in (joined once it is complete).
 	let carry: Buffer[] = [];
 	let skipLeadingLf = false;
-	let first = true;
+	let firstLine = true;
 
 	/** Takes the line buf[start, end); returns a frame when the line ends one. */
 	const takeLine = (buf: Buffer, start: number, end: number): SseFrame | undefined => {
+		if (firstLine) {
+			firstLine = false;
+			// A byte order mark at the very start is not part of the first field (as TextDecoder did).
+			if (end - start >= 3 && buf[start] === 0xef && buf[start + 1] === 0xbb && buf[start + 2] === 0xbf) start += 3;
+		}
 		if (start === end) {
 			if (data.length === 0 && event === undefined) return undefined;
 			const done: SseFrame = {};
@@ -66,11 +71,6 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 	for await (const raw of chunks) {
 		const chunk = toBuffer(raw);
 		let from = 0;
-		if (first && chunk.length) {
-			first = false;
-			// A byte order mark at the very start is not part of the first field (as TextDecoder did).
-			if (chunk.length >= 3 && chunk[0] === 0xef && chunk[1] === 0xbb && chunk[2] === 0xbf) from = 3;
-		}
 		if (skipLeadingLf && chunk.length) {
 			skipLeadingLf = false;
 			if (chunk[from] === LF) from++;
