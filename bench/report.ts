@@ -158,6 +158,16 @@ ${
 		? `## Targets missed\n\n${misses.map((row) => `**${row.key}** — ${verdict(row)}. ${row.ifMissed}`).join('\n\n')}\n`
 		: 'Every target is met.\n'
 }
+## How stable these figures are
+
+One run on a 2-core machine that other work shares. Over the runs made while building this bench,
+P1 ranged 0.71–0.82, P3 against eventsource-parser 0.99–1.06 and against JSON.parse 0.52–0.59 (both
+readers spend almost all their time decoding UTF-8 and in JSON.parse, so they sit at parity), P4
+2.4–7.4 ms, P5 51–56 MB, P6 3–19 MB (the HTTP Request node 3–36 MB). P2 is the one that depends on
+the load: 1.11–1.32 on a quiet machine and 1.52 once with other jobs running, while its plain-HTTP
+control stayed at 1.03–1.09; the node's share is n8n's ~5 ms per request spent at the start of each
+wave (see the P2 notes below and in bench/README.md).
+
 ## Raw numbers
 
 **P1** — ${r.p1.items} items per node, blocking Send vs n8n's HTTP Request node (v4.2, predefined credential
