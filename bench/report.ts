@@ -165,8 +165,9 @@ P1 ranged 0.71–0.82, P3 against eventsource-parser 0.99–1.06 and against JSO
 readers spend almost all their time decoding UTF-8 and in JSON.parse, so they sit at parity), P4
 2.4–7.4 ms, P5 51–56 MB, P6 3–19 MB (the HTTP Request node 3–36 MB). P2 is the one that depends on
 the load: 1.11–1.32 on a quiet machine and 1.52 once with other jobs running, while its plain-HTTP
-control stayed at 1.03–1.09; the node's share is n8n's ~5 ms per request spent at the start of each
-wave (see the P2 notes below and in bench/README.md).
+control stayed at 1.03–1.09. The difference is n8n's request path: about 5 ms from the node calling
+httpRequestWithAuthentication to the request reaching the sandbox (credential, its header expression,
+axios), spent one item after the other when the 20 items of a wave start together.
 
 ## Raw numbers
 
