@@ -160,14 +160,15 @@ ${
 }
 ## How stable these figures are
 
-One run on a 2-core machine that other work shares. Over the runs made while building this bench,
-P1 ranged 0.71–0.82, P3 against eventsource-parser 0.99–1.06 and against JSON.parse 0.52–0.59 (both
-readers spend almost all their time decoding UTF-8 and in JSON.parse, so they sit at parity), P4
-2.4–7.4 ms, P5 51–56 MB, P6 3–19 MB (the HTTP Request node 3–36 MB). P2 is the one that depends on
-the load: 1.11–1.32 on a quiet machine and 1.52 once with other jobs running, while its plain-HTTP
-control stayed at 1.03–1.09. The difference is n8n's request path: about 5 ms from the node calling
-httpRequestWithAuthentication to the request reaching the sandbox (credential, its header expression,
-axios), spent one item after the other when the 20 items of a wave start together.
+One run on a 2-core machine that other work shares. Over the earlier runs made while building this
+bench, P1 ranged 0.71–0.82 (this run ${fmt(r.p1.ratio)}), P3 against eventsource-parser 0.99–1.06 (${fmt(r.p3.vsEventsourceParser)}) and against
+JSON.parse 0.52–0.59 (${fmt(r.p3.vsJsonParse)}): both readers spend almost all their time decoding UTF-8 and in JSON.parse, so they
+sit at parity. P4 ranged 2.4–7.4 ms (${fmt(r.p4.medianMs, 1)}), P5 51–56 MB (${fmt(r.p5.off.growthMb, 1)}), P6 3–19 MB (${fmt(r.p6.difyGrowthMb, 1)}; the HTTP
+Request node 3–36 MB, ${fmt(r.p6.httpGrowthMb, 1)}). P2 is the one that depends on the load: 1.11–1.32 on a quiet machine and 1.52
+once with other jobs running (this run ${fmt(r.p2.free.ratio)}), while its plain-HTTP control stayed at 1.03–1.09 (${fmt(r.p2.control.ratio)}). The
+difference is n8n's request path: about 5 ms from the node calling httpRequestWithAuthentication to the
+request reaching the sandbox (credential, its header expression, axios), spent one item after the other
+when the 20 items of a wave start together.
 
 ## Raw numbers
 

@@ -6,7 +6,7 @@
  * Node of the n8n runtime (P2, P3, P5) and a real n8n 2.41.1 with the packed package (P1, P4, P6).
  */
 import { execFile } from 'child_process';
-import { mkdtempSync, rmSync } from 'fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'fs';
 import { cpus, tmpdir, totalmem } from 'os';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
@@ -191,6 +191,8 @@ async function main(): Promise<void> {
 			phases,
 			totalSeconds: (performance.now() - started) / 1000,
 		};
+		// Kept (git-ignored) so the report can be rendered again: node build/bench/bench/render.js
+		writeFileSync(join(REPO, 'build', 'bench-results.raw.json'), JSON.stringify(results));
 		const table = writeReport(results, join(REPO, 'bench'));
 		process.stdout.write(`\n${table}\n\nbench/results.md and bench/results.json written (${results.totalSeconds.toFixed(0)} s)\n`);
 	} finally {
