@@ -111,7 +111,7 @@ function verdict(row: Row): string {
 	const met = row.kind === 'max' ? row.value <= row.target : row.value >= row.target;
 	if (met) return 'met';
 	const by = Math.abs(row.value - row.target);
-	return `missed by ${round(by, 2)} ${row.unit} (${Math.round((by / row.target) * 100)} %)`;
+	return `missed by ${round(by, 3)} ${row.unit} (${round((by / row.target) * 100, 1)} %)`;
 }
 
 const fmt = (n: number, digits = 2) => String(round(n, digits));
@@ -136,7 +136,7 @@ export function writeReport(r: Results, dir: string): string {
 	const table = [
 		'| figure | value | target | result |',
 		'|---|---|---|---|',
-		...all.map((row) => `| ${row.label} | ${fmt(row.value)} ${row.unit} | ${row.kind === 'max' ? '≤' : '≥'} ${row.target} ${row.unit} | ${verdict(row)} |`),
+		...all.map((row) => `| ${row.label} | ${row.unit === '×' ? row.value.toFixed(3) : fmt(row.value)} ${row.unit} | ${row.kind === 'max' ? '≤' : '≥'} ${row.target} ${row.unit} | ${verdict(row)} |`),
 		`| P5 with node traces on | ${fmt(r.p5.on.growthMb)} MB | (reported) | |`,
 		`| P6 with n8n's HTTP Request node, same file | ${fmt(r.p6.httpGrowthMb)} MB | (reported) | |`,
 	].join('\n');
