@@ -7,14 +7,18 @@
  * titles, tags, documentation-site keys) are dropped, so the repository keeps only the facts it tests
  * with. The source file and its licence are named in test/support/dify-openapi/README.md.
  *
- *   node scripts/extract-openapi.js [path/to/openapi_service.json]
- *   (default: ../shared/dify-openapi/openapi_service.json beside the repository)
+ *   node scripts/extract-openapi.js <path/to/openapi_service.json>
+ *   (a copy of en/api-reference/openapi_service.json from langgenius/dify-docs; the tests never run this)
  */
 const fs = require('fs');
 const path = require('path');
 
 const REPO = path.resolve(__dirname, '..');
-const SOURCE = path.resolve(process.argv[2] || path.join(REPO, '..', 'shared', 'dify-openapi', 'openapi_service.json'));
+if (!process.argv[2]) {
+	console.error('usage: node scripts/extract-openapi.js <path/to/openapi_service.json> (from langgenius/dify-docs, en/api-reference/)');
+	process.exit(2);
+}
+const SOURCE = path.resolve(process.argv[2]);
 const TARGET = path.join(REPO, 'test', 'support', 'dify-openapi', 'structure.json');
 
 /** Keywords that carry prose or presentation only; validation never reads them. */

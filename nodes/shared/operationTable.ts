@@ -55,8 +55,8 @@ const chatFamily: Record<string, DifyOperation[]> = {
 };
 
 /**
- * The seed matrix (shared/seeds/000_…, shared/operations.md) as data: which resource/operation each
- * node offers. Nodes are built from these rows; an operation used by several nodes is written once.
+ * The seed matrix of the project's brief as data (its public form is docs/contract.md): which
+ * resource/operation each node offers. Nodes are built from these rows; an operation used by several nodes is written once.
  */
 export const DIFY_CHATBOT: DifyNodeSpec = {
 	name: 'difyChatbot',
