@@ -156,6 +156,22 @@ describe('Dify Trigger', () => {
 			expect((await trigger.poll()).items).toBeNull();
 		});
 
+		it('reports feedback of a text generator app without its message (Dify lists no completion messages)', async () => {
+			const trigger = poller({ event: 'newFeedback' }, server().keys.completion);
+			await trigger.poll();
+			const res = await call(server().apiBase, '/completion-messages', {
+				key: server().keys.completion,
+				json: { inputs: { query: 'write' }, user: 'hana', response_mode: 'blocking' },
+			});
+			const messageId = (res.json as IDataObject).message_id as string;
+			await call(server().apiBase, `/messages/${messageId}/feedbacks`, { key: server().keys.completion, json: { rating: 'like', user: 'hana' } });
+			const result = await trigger.poll();
+			expect(result.error).toBeUndefined();
+			expect(result.items!.map((i) => i.json.message_id)).toEqual([messageId]);
+			expect(result.items![0].json.message).toBeNull();
+			expect(server().requests.some((r) => r.path === '/messages')).toBe(false);
+		});
+
 		it('refuses a workflow app key, naming the app types that have feedback', async () => {
 			const result = await poller({ event: 'newFeedback' }, server().keys.workflow).poll();
 			expect(result.error?.message).toMatch(/needs a Dify Chatbot, Agent, Chatflow, Completion \(text generator\) app, but this API key belongs to the Workflow app/);

@@ -1,8 +1,9 @@
 import type { IDataObject, INodeProperties, IPollFunctions } from 'n8n-workflow';
 
 import { DEFAULT_USER } from '../actions/common';
+import { asPage, collectAfterCursor, collectBeforeCursor } from '../transport/pagination';
 import { difyRequest } from '../transport/request';
-import { PAGE_SIZE } from './pages';
+import { PAGE_SIZE, takeSince } from './pages';
 import type { DifyTriggerEvent, FetchRequest } from './types';
 
 const TARGET = { credential: 'difyApi' as const, nodeDisplayName: 'Dify Trigger' };
@@ -21,21 +22,15 @@ function userOf(this: IPollFunctions): string {
 	return String(this.getNodeParameter('user', DEFAULT_USER)).trim() || DEFAULT_USER;
 }
 
-/** The user's conversations, newest first by `sortBy`, down to `since` (a `last_id` cursor list). */
+/** The user's conversations, newest first by `sortBy`, back to `since` (a `last_id` cursor list). */
 async function conversationsSince(this: IPollFunctions, request: FetchRequest, sortBy: 'created_at' | 'updated_at'): Promise<IDataObject[]> {
 	const user = userOf.call(this);
-	const rows: IDataObject[] = [];
-	let lastId: string | undefined;
-	while (true) {
-		const qs: IDataObject = { user, limit: PAGE_SIZE, sort_by: `-${sortBy}` };
-		if (lastId) qs.last_id = lastId;
-		const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/conversations', qs, user });
-		const data = (body.data as IDataObject[]) ?? [];
-		rows.push(...data);
-		if (request.firstPageOnly || !body.has_more || data.length === 0) return rows;
-		if (request.since !== undefined && data.some((c) => Number(c[sortBy]) < request.since!)) return rows;
-		lastId = String(data[data.length - 1].id);
-	}
+	return await collectAfterCursor(
+		async (lastId, limit) =>
+			asPage(await difyRequest.call(this, TARGET, { method: 'GET', path: '/conversations', qs: { user, limit, sort_by: `-${sortBy}`, ...(lastId ? { last_id: lastId } : {}) }, user })),
+		takeSince(request, (c) => Number(c[sortBy])),
+		PAGE_SIZE,
+	);
 }
 
 /** What both chat events share: the app key of a chat app, and the User whose conversations to follow. */
@@ -76,20 +71,14 @@ export const newMessage: DifyTriggerEvent = {
 		const out: ReturnType<typeof toEvent>[] = [];
 		for (const conversation of conversations) {
 			if (request.since !== undefined && Number(conversation.updated_at) < request.since) continue;
-			// Newest page of the conversation (oldest→newest inside), then older pages while still recent.
-			let firstId: string | undefined;
-			for (let pages = 0; ; pages++) {
-				const qs: IDataObject = { conversation_id: conversation.id, user, limit: PAGE_SIZE };
-				if (firstId) qs.first_id = firstId;
-				const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs, user });
-				const data = (body.data as IDataObject[]) ?? [];
-				// Pages list a conversation oldest→newest; the trigger reads newest first.
-				out.push(...data.map((m) => toEvent(m, conversation, user)).reverse());
-				const oldest = data[0];
-				if (request.firstPageOnly || !body.has_more || !oldest) break;
-				if (request.since === undefined ? false : Number(oldest.created_at) < request.since) break;
-				firstId = String(oldest.id);
-			}
+			// Newest messages first, back to the cursor (the first page only for a first look).
+			const messages = await collectBeforeCursor(
+				async (firstId, limit) =>
+					asPage(await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs: { conversation_id: conversation.id, user, limit, ...(firstId ? { first_id: firstId } : {}) }, user })),
+				takeSince(request, (m) => Number(m.created_at)),
+				PAGE_SIZE,
+			);
+			out.push(...messages.map((m) => toEvent(m, conversation, user)));
 			if (request.firstPageOnly) break;
 		}
 		return out.sort((a, b) => b.at - a.at);

@@ -2,8 +2,9 @@ import { NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
 import { datasetLocator } from '../actions/knowledge/locators';
+import { asPage, collectPages } from '../transport/pagination';
 import { difyRequest } from '../transport/request';
-import { PAGE_SIZE, readNewestFirst } from './pages';
+import { PAGE_SIZE, takeSince } from './pages';
 import type { DifyTriggerEvent } from './types';
 
 const TARGET = { credential: 'difyKnowledgeApi' as const, nodeDisplayName: 'Dify Trigger' };
@@ -49,11 +50,10 @@ export const documentIndexed: DifyTriggerEvent = {
 		const datasetId = datasetIdOf.call(this);
 		const outcome = String(this.getNodeParameter('indexingOutcome', ''));
 		const path = `/datasets/${encodeURIComponent(datasetId)}/documents`;
-		const rows = await readNewestFirst.call(
-			this,
-			request,
-			async (page) => ((await difyRequest.call(this, TARGET, { method: 'GET', path, qs: { page, limit: PAGE_SIZE } })).data as IDataObject[]) ?? [],
-			(row) => Number(row.created_at),
+		const rows = await collectPages(
+			async (page, limit) => asPage(await difyRequest.call(this, TARGET, { method: 'GET', path, qs: { page, limit } })),
+			takeSince(request, (row) => Number(row.created_at)),
+			PAGE_SIZE,
 		);
 		return rows
 			.filter((doc) => !outcome || !FINAL.includes(String(doc.indexing_status)) || doc.indexing_status === outcome)

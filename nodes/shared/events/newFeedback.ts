@@ -1,7 +1,8 @@
 import type { IDataObject, IPollFunctions } from 'n8n-workflow';
 
+import { asPage, collectBeforeCursor, collectPages } from '../transport/pagination';
 import { difyRequest } from '../transport/request';
-import { PAGE_SIZE, readNewestFirst, toSeconds } from './pages';
+import { PAGE_SIZE, takeSince, toSeconds } from './pages';
 import type { DifyTriggerEvent } from './types';
 
 const TARGET = { credential: 'difyApi' as const, nodeDisplayName: 'Dify Trigger' };
@@ -15,19 +16,14 @@ async function findMessage(this: IPollFunctions, feedback: IDataObject, sessions
 		sessions.set(endUserId, String(endUser.session_id ?? ''));
 	}
 	const user = sessions.get(endUserId)!;
-	let firstId: string | undefined;
 	// The message is usually among the conversation's newest; a few pages back is plenty for feedback.
-	for (let page = 0; page < 5; page++) {
-		const qs: IDataObject = { conversation_id: feedback.conversation_id, user, limit: PAGE_SIZE };
-		if (firstId) qs.first_id = firstId;
-		const body = await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs, user });
-		const data = (body.data as IDataObject[]) ?? [];
-		const message = data.find((m) => m.id === feedback.message_id);
-		if (message) return message;
-		if (!body.has_more || data.length === 0) return null;
-		firstId = String(data[0].id);
-	}
-	return null;
+	const pages = await collectBeforeCursor(
+		async (firstId, limit) =>
+			asPage(await difyRequest.call(this, TARGET, { method: 'GET', path: '/messages', qs: { conversation_id: feedback.conversation_id, user, limit, ...(firstId ? { first_id: firstId } : {}) }, user })),
+		{ returnAll: false, limit: 5 * PAGE_SIZE, until: (page) => page.some((m) => m.id === feedback.message_id) },
+		PAGE_SIZE,
+	);
+	return pages.find((m) => m.id === feedback.message_id) ?? null;
 }
 
 export const newFeedback: DifyTriggerEvent = {
@@ -55,7 +51,7 @@ export const newFeedback: DifyTriggerEvent = {
 			name: 'includeMessage',
 			type: 'boolean',
 			default: true,
-			description: 'Whether to add the rated message (question and answer). Costs two requests to Dify per feedback: its end user, then the conversation.',
+			description: 'Whether to add the rated message (question and answer; chat apps only, Dify does not list a text generator\'s messages). Costs two requests to Dify per feedback: its end user, then the conversation.',
 		},
 	],
 	scope() {
@@ -63,11 +59,10 @@ export const newFeedback: DifyTriggerEvent = {
 	},
 	async fetch(request) {
 		const rating = String(this.getNodeParameter('rating', ''));
-		const rows = await readNewestFirst.call(
-			this,
-			request,
-			async (page) => ((await difyRequest.call(this, TARGET, { method: 'GET', path: '/app/feedbacks', qs: { page, limit: PAGE_SIZE } })).data as IDataObject[]) ?? [],
-			(row) => toSeconds(row.created_at),
+		const rows = await collectPages(
+			async (page, limit) => asPage(await difyRequest.call(this, TARGET, { method: 'GET', path: '/app/feedbacks', qs: { page, limit } })),
+			takeSince(request, (row) => toSeconds(row.created_at)),
+			PAGE_SIZE,
 		);
 		return rows
 			.filter((row) => !rating || row.rating === rating)
@@ -75,6 +70,12 @@ export const newFeedback: DifyTriggerEvent = {
 	},
 	async enrich(events) {
 		if (!this.getNodeParameter('includeMessage', true)) return;
+		// Dify's message history serves chat apps only; a text generator's messages cannot be read back.
+		const info = await difyRequest.call(this, TARGET, { method: 'GET', path: '/info' });
+		if (info.mode === 'completion') {
+			for (const event of events) event.json.message = null;
+			return;
+		}
 		const sessions = new Map<string, string>();
 		for (const event of events) {
 			const message = await findMessage.call(this, event.json, sessions);

@@ -1,28 +1,23 @@
-import type { IDataObject, IPollFunctions } from 'n8n-workflow';
+import type { IDataObject } from 'n8n-workflow';
 
+import type { Take } from '../transport/pagination';
 import type { FetchRequest } from './types';
 
-/** Dify's largest page on the page/limit lists the trigger reads (§1.6). */
+/** Dify's largest page on the lists the trigger reads (§1.6). */
 export const PAGE_SIZE = 100;
 
 /**
- * Walks a newest-first page/limit list until it reaches rows older than `since` (or its end).
- * New rows arriving meanwhile only push rows onto later pages, so nothing is skipped; a row read
- * twice is dropped by the cursor.
+ * How far a trigger reads a newest-first list: one page, everything, or back to the first page
+ * that reaches rows older than `since`. New rows arriving meanwhile only push rows onto later
+ * pages, so nothing is skipped; a row read twice is dropped by the cursor.
  */
-export async function readNewestFirst(
-	this: IPollFunctions,
-	request: FetchRequest,
-	fetchPage: (page: number) => Promise<IDataObject[]>,
-	timeOf: (row: IDataObject) => number,
-): Promise<IDataObject[]> {
-	const rows: IDataObject[] = [];
-	for (let page = 1; ; page++) {
-		const data = await fetchPage(page);
-		rows.push(...data);
-		if (request.firstPageOnly || data.length < PAGE_SIZE) return rows;
-		if (request.since !== undefined && data.some((row) => timeOf(row) < request.since!)) return rows;
-	}
+export function takeSince(request: FetchRequest, timeOf: (row: IDataObject) => number): Take {
+	const since = request.since;
+	return {
+		returnAll: !request.firstPageOnly,
+		limit: PAGE_SIZE,
+		until: since === undefined ? undefined : (page) => page.some((row) => timeOf(row) < since),
+	};
 }
 
 /** Dify's timestamps are Unix seconds, except feedbacks' ISO strings. */

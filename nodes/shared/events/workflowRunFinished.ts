@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+import { asPage, collectPages } from '../transport/pagination';
 import { difyRequest } from '../transport/request';
-import { PAGE_SIZE, readNewestFirst, toSeconds } from './pages';
+import { PAGE_SIZE, takeSince, toSeconds } from './pages';
 import type { DifyTriggerEvent } from './types';
 
 const TARGET = { credential: 'difyApi' as const, nodeDisplayName: 'Dify Trigger' };
@@ -80,15 +81,14 @@ export const workflowRunFinished: DifyTriggerEvent = {
 	async fetch(request) {
 		const filters = filtersOf.call(this);
 		const statuses = filters.statuses ?? [];
-		const qs: IDataObject = { limit: PAGE_SIZE };
+		const qs: IDataObject = {};
 		if (statuses.length === 1 && SERVER_STATUSES.includes(statuses[0])) qs.status = statuses[0];
 		if (filters.keyword?.trim()) qs.keyword = filters.keyword.trim();
 		if (request.since !== undefined) qs.created_at__after = new Date(Math.max(0, request.since) * 1000).toISOString();
-		const rows = await readNewestFirst.call(
-			this,
-			request,
-			async (page) => ((await difyRequest.call(this, TARGET, { method: 'GET', path: '/workflows/logs', qs: { ...qs, page } })).data as IDataObject[]) ?? [],
-			(row) => toSeconds(row.created_at),
+		const rows = await collectPages(
+			async (page, limit) => asPage(await difyRequest.call(this, TARGET, { method: 'GET', path: '/workflows/logs', qs: { ...qs, page, limit } })),
+			takeSince(request, (row) => toSeconds(row.created_at)),
+			PAGE_SIZE,
 		);
 		return rows
 			.filter((row) => statuses.length === 0 || statuses.includes(String((row.workflow_run as IDataObject | undefined)?.status)))

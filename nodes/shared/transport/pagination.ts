@@ -4,6 +4,8 @@ import type { IDataObject } from 'n8n-workflow';
 export interface Take {
 	returnAll: boolean;
 	limit: number;
+	/** Stop after a page for which this holds (a trigger reading back only as far as its cursor). */
+	until?: (page: IDataObject[]) => boolean;
 }
 
 export interface Page {
@@ -34,7 +36,7 @@ export async function collectPages(
 		const data = Array.isArray(result.data) ? result.data : [];
 		out.push(...data);
 		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
-		if (data.length === 0) return out;
+		if (data.length === 0 || take.until?.(data)) return out;
 		if (typeof result.total === 'number') {
 			if (out.length >= result.total) return out;
 		} else if (result.has_more === false) {
@@ -58,7 +60,7 @@ export async function collectAfterCursor(
 		const data = Array.isArray(result.data) ? result.data : [];
 		out.push(...data);
 		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
-		if (!result.has_more || data.length === 0) return out;
+		if (!result.has_more || data.length === 0 || take.until?.(data)) return out;
 		lastId = data[data.length - 1].id as string;
 	}
 }
@@ -79,7 +81,7 @@ export async function collectBeforeCursor(
 		const data = Array.isArray(result.data) ? result.data : [];
 		out.push(...[...data].reverse());
 		if (!take.returnAll && out.length >= take.limit) return out.slice(0, take.limit);
-		if (!result.has_more || data.length === 0) return out;
+		if (!result.has_more || data.length === 0 || take.until?.(data)) return out;
 		firstId = data[0].id as string;
 	}
 }
