@@ -2,9 +2,9 @@ import { NodeConnectionTypes } from 'n8n-workflow';
 import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
 import { buildProperties } from '../shared/description';
-import { knowledgeListSearch } from '../shared/methods';
-import { DIFY_KNOWLEDGE } from '../shared/operationTable';
 import { route } from '../shared/router';
+import { searchDatasets, searchDocuments } from './methods/listSearch';
+import { DIFY_KNOWLEDGE } from './operations';
 
 export class DifyKnowledge implements INodeType {
 	description: INodeTypeDescription = {
@@ -23,7 +23,7 @@ export class DifyKnowledge implements INodeType {
 		properties: buildProperties(DIFY_KNOWLEDGE),
 	};
 
-	methods = { listSearch: knowledgeListSearch };
+	methods = { listSearch: { searchDatasets, searchDocuments } };
 
 	async execute(this: IExecuteFunctions) {
 		return await route.call(this, DIFY_KNOWLEDGE);

@@ -1,9 +1,9 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { INodeType, INodeTypeDescription, IPollFunctions } from 'n8n-workflow';
 
-import { buildEventProperties, findEvent } from '../shared/events';
-import { knowledgeListSearch } from '../shared/methods';
-import { pollEvent } from '../shared/events/poll';
+import { searchDatasets } from '../DifyKnowledge/methods/listSearch';
+import { buildEventProperties, findEvent } from './events';
+import { pollEvent } from './poll';
 
 export class DifyTrigger implements INodeType {
 	description: INodeTypeDescription = {
@@ -33,7 +33,7 @@ export class DifyTrigger implements INodeType {
 		properties: buildEventProperties(),
 	};
 
-	methods = { listSearch: { searchDatasets: knowledgeListSearch.searchDatasets } };
+	methods = { listSearch: { searchDatasets } };
 
 	async poll(this: IPollFunctions) {
 		const value = this.getNodeParameter('event') as string;

@@ -1,19 +1,14 @@
 import type { DifyNodeSpec, DifyOperation, ResourceSpec } from './types';
+import { appAdvice } from './appErrors';
+import { modesServedBy } from './appTypes';
 import * as annotation from './actions/annotation';
 import * as app from './actions/app';
 import * as audio from './actions/audio';
-import * as childChunk from './actions/childChunk';
 import * as conversation from './actions/conversation';
-import * as dataset from './actions/dataset';
-import * as document from './actions/document';
 import * as feedback from './actions/feedback';
 import * as file from './actions/file';
 import * as humanInput from './actions/humanInput';
 import * as message from './actions/message';
-import * as metadata from './actions/metadata';
-import * as model from './actions/model';
-import * as segment from './actions/segment';
-import * as tag from './actions/tag';
 import * as workflow from './actions/workflow';
 
 /** Display names of the resources. */
@@ -27,17 +22,17 @@ const RESOURCE_NAMES: Record<string, string> = {
 	annotation: 'Annotation',
 	humanInput: 'Human Input',
 	app: 'App',
-	dataset: 'Knowledge Base',
-	document: 'Document',
-	segment: 'Chunk',
-	childChunk: 'Child Chunk',
-	metadata: 'Metadata',
-	tag: 'Tag',
-	model: 'Model',
 };
 
-function resources(table: Record<string, DifyOperation[]>): ResourceSpec[] {
-	return Object.entries(table).map(([value, operations]) => ({ value, name: RESOURCE_NAMES[value] ?? value, operations }));
+/** A node's resources in form order, named by `names` (the resource values are Dify's API names). */
+export function resources(table: Record<string, DifyOperation[]>, names: Record<string, string> = RESOURCE_NAMES): ResourceSpec[] {
+	return Object.entries(table).map(([value, operations]) => ({ value, name: names[value] ?? value, operations }));
+}
+
+/** An app node's identity: its credential, the app modes it serves and its reading of Dify's errors. */
+function appNode(name: string, displayName: string): Pick<DifyNodeSpec, 'name' | 'displayName' | 'credential' | 'modes' | 'advise'> {
+	const modes = modesServedBy(displayName);
+	return { name, displayName, credential: 'difyApi', modes, advise: appAdvice({ nodeDisplayName: displayName, modes }) };
 }
 
 const annotations = [annotation.getAll, annotation.create, annotation.update, annotation.deleteAnnotation, annotation.configureReply, annotation.getReplyStatus];
@@ -59,28 +54,19 @@ const chatFamily: Record<string, DifyOperation[]> = {
  * resource/operation each node offers. Nodes are built from these rows; an operation used by several nodes is written once.
  */
 export const DIFY_CHATBOT: DifyNodeSpec = {
-	name: 'difyChatbot',
-	displayName: 'Dify Chatbot',
-	credential: 'difyApi',
-	modes: ['chat', 'agent-chat', 'agent'],
+	...appNode('difyChatbot', 'Dify Chatbot'),
 	family: 'chat',
 	resources: resources(chatFamily),
 };
 
 export const DIFY_CHATFLOW: DifyNodeSpec = {
-	name: 'difyChatflow',
-	displayName: 'Dify Chatflow',
-	credential: 'difyApi',
-	modes: ['advanced-chat'],
+	...appNode('difyChatflow', 'Dify Chatflow'),
 	family: 'chatflow',
 	resources: resources({ ...chatFamily, workflow: [workflow.getRun], humanInput: [humanInput.get, humanInput.submit] }),
 };
 
 export const DIFY_COMPLETION: DifyNodeSpec = {
-	name: 'difyCompletion',
-	displayName: 'Dify Completion',
-	credential: 'difyApi',
-	modes: ['completion'],
+	...appNode('difyCompletion', 'Dify Completion'),
 	family: 'completion',
 	resources: resources({
 		message: [message.sendCompletion, message.stop],
@@ -93,10 +79,7 @@ export const DIFY_COMPLETION: DifyNodeSpec = {
 };
 
 export const DIFY_WORKFLOW: DifyNodeSpec = {
-	name: 'difyWorkflow',
-	displayName: 'Dify Workflow',
-	credential: 'difyApi',
-	modes: ['workflow'],
+	...appNode('difyWorkflow', 'Dify Workflow'),
 	family: 'workflow',
 	resources: resources({
 		workflow: [workflow.run, workflow.stop, workflow.getRun, workflow.getLogs],
@@ -108,33 +91,3 @@ export const DIFY_WORKFLOW: DifyNodeSpec = {
 };
 
 export const ALL_NODES: DifyNodeSpec[] = [DIFY_CHATBOT, DIFY_CHATFLOW, DIFY_COMPLETION, DIFY_WORKFLOW];
-
-/** The Knowledge API (dataset key) as one node; resource values follow Dify's API names. */
-export const DIFY_KNOWLEDGE: DifyNodeSpec = {
-	name: 'difyKnowledge',
-	displayName: 'Dify Knowledge',
-	credential: 'difyKnowledgeApi',
-	modes: [],
-	resources: resources({
-		dataset: [dataset.retrieve, dataset.create, dataset.get, dataset.getAll, dataset.update, dataset.deleteDataset, dataset.getTags],
-		document: [
-			document.createFromText,
-			document.createFromFile,
-			document.createFromUrl,
-			document.updateFromText,
-			document.updateFromFile,
-			document.get,
-			document.getAll,
-			document.deleteDocument,
-			document.getIndexingStatus,
-			document.updateStatus,
-			document.download,
-			document.downloadZip,
-		],
-		segment: [segment.create, segment.get, segment.getAll, segment.update, segment.deleteSegment],
-		childChunk: [childChunk.create, childChunk.getAll, childChunk.update, childChunk.deleteChildChunk],
-		metadata: [metadata.getAll, metadata.create, metadata.rename, metadata.deleteField, metadata.setBuiltInFields, metadata.setDocumentValues],
-		tag: [tag.getAll, tag.create, tag.rename, tag.deleteTag, tag.bind, tag.unbind],
-		model: [model.getAll],
-	}),
-};

@@ -1,5 +1,7 @@
 import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n-workflow';
 
+import type { Advise } from './transport/errors';
+
 /** How an app's generation endpoint streams and ends (dify-service-api.md §3.1, §3.2). */
 export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow';
 
@@ -14,6 +16,8 @@ export interface DifyNodeSpec {
 	credential: DifyCredentialType;
 	/** Dify app modes this node serves, used to explain wrong-key errors. */
 	modes: string[];
+	/** The node's reading of Dify's errors, in its own fields' terms. */
+	advise: Advise;
 	/** Absent for the Knowledge node. */
 	family?: StreamFamily;
 	resources: ResourceSpec[];

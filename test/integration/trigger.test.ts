@@ -103,7 +103,9 @@ describe('Dify Trigger', () => {
 		it('says which app type the key belongs to when it is not a workflow app', async () => {
 			const trigger = poller({ event: 'workflowRunFinished' }, server().keys.advancedChat);
 			const result = await trigger.poll();
-			expect(result.error?.message).toMatch(/needs a Dify Workflow app, but this API key belongs to the Chatflow app ".*" \(type "advanced-chat"\)/);
+			expect(result.error?.message).toBe(
+				'The credential\'s API key belongs to the Dify Chatflow app "Sandbox Chatflow" (mode "advanced-chat"): use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Trigger node.',
+			);
 			expect(result.error?.description).toContain('API Access');
 			expect(cursorOf(result.staticData)).toBeUndefined();
 		});
@@ -174,7 +176,7 @@ describe('Dify Trigger', () => {
 
 		it('refuses a workflow app key, naming the app types that have feedback', async () => {
 			const result = await poller({ event: 'newFeedback' }, server().keys.workflow).poll();
-			expect(result.error?.message).toMatch(/needs a Dify Chatbot, Agent, Chatflow, Completion \(text generator\) app, but this API key belongs to the Workflow app/);
+			expect(result.error?.message).toMatch(/belongs to the Dify Workflow app ".*" \(mode "workflow"\): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot, Agent, Chatflow or Text Generator app in this Dify Trigger node\.$/);
 		});
 	});
 

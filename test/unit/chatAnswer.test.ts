@@ -1,4 +1,4 @@
-import { ChatAnswer, normaliseUsage } from '../../nodes/shared/actions/message/chatAnswer';
+import { ChatAnswer, normaliseUsage } from '../../nodes/shared/helpers/chatAnswer';
 
 const opts = { includeThoughts: true, includeMessageFiles: true, includeNodeTrace: true };
 

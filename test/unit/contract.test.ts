@@ -2,14 +2,15 @@ import { readFileSync } from 'fs';
 import { resolve } from 'path';
 import type { INodeType } from 'n8n-workflow';
 
-import { ALL_NODES, DIFY_KNOWLEDGE } from '../../nodes/shared/operationTable';
+import { DIFY_KNOWLEDGE } from '../../nodes/DifyKnowledge/operations';
+import { ALL_NODES } from '../../nodes/shared/operationTable';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
 import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
-import { TRIGGER_EVENTS } from '../../nodes/shared/events';
+import { TRIGGER_EVENTS } from '../../nodes/DifyTrigger/events';
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 

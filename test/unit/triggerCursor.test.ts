@@ -1,5 +1,5 @@
-import { advance, MAX_PENDING_SECONDS, type Cursor } from '../../nodes/shared/events/cursor';
-import type { StampedEvent } from '../../nodes/shared/events/types';
+import { advance, MAX_PENDING_SECONDS, type Cursor } from '../../nodes/DifyTrigger/cursor';
+import type { StampedEvent } from '../../nodes/DifyTrigger/types';
 
 const row = (id: string, at: number, final = true): StampedEvent => ({ id, at, final, json: { id } });
 const opts = { overlap: 60, nowSeconds: 10_000, emitExisting: false };

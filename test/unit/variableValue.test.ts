@@ -1,4 +1,4 @@
-import { parseVariableValue, pythonLiteralToJson } from '../../nodes/shared/actions/conversation/variableValue';
+import { parseVariableValue, pythonLiteralToJson } from '../../nodes/shared/helpers/variableValue';
 
 describe('conversation variable values (Python str() text)', () => {
 	it('reads Python literals as JSON', () => {

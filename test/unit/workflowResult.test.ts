@@ -1,7 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
-import { binaryPropertyFor, findOutputFiles, isDifyFile } from '../../nodes/shared/actions/workflow/outputFiles';
-import { MAX_TRACE_ENTRIES, parseRunDetail, WorkflowResult } from '../../nodes/shared/actions/workflow/workflowResult';
+import { binaryPropertyFor, findOutputFiles, isDifyFile } from '../../nodes/shared/helpers/outputFiles';
+import { MAX_TRACE_ENTRIES, WorkflowResult } from '../../nodes/shared/helpers/workflowResult';
+import { parseRunDetail } from '../../nodes/shared/helpers/workflowRuns';
 
 const env = { task_id: 'task-1', workflow_run_id: 'run-1' };
 

@@ -1,10 +1,11 @@
 import type { IDataObject, ILoadOptionsFunctions, INodeListSearchResult } from 'n8n-workflow';
 
+import { DIFY_MAX_PAGE_SIZE } from '../transport/pagination';
 import { difyRequest } from '../transport/request';
-import { DEFAULT_USER } from '../actions/common';
+import { DEFAULT_USER } from '../helpers/common';
 import { loadTarget } from './nodeSpec';
 
-const PAGE = 100;
+const PAGE = DIFY_MAX_PAGE_SIZE;
 
 /** Lists the current User's conversations for the Conversation picker, newest activity first. */
 export async function searchConversations(

@@ -2,7 +2,8 @@ import { NodeApiError } from 'n8n-workflow';
 import type { ILoadOptionsFunctions, JsonObject } from 'n8n-workflow';
 
 import { ALL_NODES } from '../operationTable';
-import { wrongAppTypeMessage } from '../transport/errors';
+import { appAdvice } from '../appErrors';
+import { wrongAppTypeMessage } from '../appTypes';
 import { getConnection, lookUpApp, type DifyTarget } from '../transport/request';
 import type { DifyNodeSpec } from '../types';
 
@@ -15,7 +16,7 @@ export function nodeSpecOf(this: ILoadOptionsFunctions): DifyNodeSpec | undefine
 /** Whom a form's request is for: the node's credential and name, so errors name the right node. */
 export function loadTarget(this: ILoadOptionsFunctions): DifyTarget {
 	const spec = nodeSpecOf.call(this);
-	return { credential: spec?.credential ?? 'difyApi', nodeDisplayName: spec?.displayName };
+	return spec ? { credential: spec.credential, advise: spec.advise } : { credential: 'difyApi', advise: appAdvice({ nodeDisplayName: 'this node', modes: [] }) };
 }
 
 /**
@@ -28,7 +29,7 @@ export async function assertAppType(this: ILoadOptionsFunctions, target: DifyTar
 	const app = await lookUpApp.call(this, target, await getConnection.call(this, target));
 	if (app && !spec.modes.includes(app.mode)) {
 		throw new NodeApiError(this.getNode(), { mode: app.mode, name: app.name ?? null } as JsonObject, {
-			message: wrongAppTypeMessage(app, spec.displayName),
+			message: wrongAppTypeMessage(app, { nodeDisplayName: spec.displayName, modes: spec.modes }),
 			description: 'Dify API keys belong to one app each; the key is on the app\'s "API Access" page in Dify.',
 		});
 	}

@@ -1,5 +1,8 @@
 import type { IDataObject } from 'n8n-workflow';
 
+/** The largest page Dify serves on every list (it caps `limit` at 100, often while echoing a larger one). */
+export const DIFY_MAX_PAGE_SIZE = 100;
+
 /** n8n's Return All / Limit choice, resolved by the operation. */
 export interface Take {
 	returnAll: boolean;
@@ -15,7 +18,7 @@ export interface Page {
 }
 
 /** The page size stays constant across a walk (page numbers depend on it): the largest Dify allows, or the limit when smaller. */
-export function pageSize(take: Take, maxPageSize: number): number {
+export function pageSize(take: Take, maxPageSize = DIFY_MAX_PAGE_SIZE): number {
 	return take.returnAll ? maxPageSize : Math.max(1, Math.min(maxPageSize, take.limit));
 }
 
@@ -27,7 +30,7 @@ export function pageSize(take: Take, maxPageSize: number): number {
 export async function collectPages(
 	fetchPage: (page: number, limit: number) => Promise<Page>,
 	take: Take,
-	maxPageSize: number,
+	maxPageSize = DIFY_MAX_PAGE_SIZE,
 ): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	const size = pageSize(take, maxPageSize);
@@ -51,7 +54,7 @@ export async function collectPages(
 export async function collectAfterCursor(
 	fetchPage: (lastId: string | undefined, limit: number) => Promise<Page>,
 	take: Take,
-	maxPageSize: number,
+	maxPageSize = DIFY_MAX_PAGE_SIZE,
 ): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	let lastId: string | undefined;
@@ -72,7 +75,7 @@ export async function collectAfterCursor(
 export async function collectBeforeCursor(
 	fetchPage: (firstId: string | undefined, limit: number) => Promise<Page>,
 	take: Take,
-	maxPageSize: number,
+	maxPageSize = DIFY_MAX_PAGE_SIZE,
 ): Promise<IDataObject[]> {
 	const out: IDataObject[] = [];
 	let firstId: string | undefined;

@@ -16,6 +16,7 @@ import {
 	isWrongAppTypeCode,
 	networkError,
 	notDifyResponseError,
+	type Advise,
 	type AppIdentity,
 	type DifyErrorBody,
 	type FailedRequest,
@@ -24,10 +25,10 @@ import {
 /** Anything that may call Dify: an operation, a list search or resource mapper, a polling trigger. */
 export type DifyContext = IExecuteFunctions | ILoadOptionsFunctions | IPollFunctions;
 
-/** Who is calling: which credential to use and how to name the node in errors. */
+/** Who is calling: which credential to use, and the node's own reading of Dify's errors. */
 export interface DifyTarget {
 	credential: DifyCredentialType;
-	nodeDisplayName?: string;
+	advise?: Advise;
 }
 
 export interface DifyRequest {
@@ -240,7 +241,7 @@ export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, a
 		path: req.path,
 		user: req.user,
 		itemIndex: req.itemIndex,
-		nodeDisplayName: target.nodeDisplayName,
+		advise: target.advise,
 		secret: conn.secret,
 		app,
 	};

@@ -1,4 +1,7 @@
-import type { INodeProperties } from 'n8n-workflow';
+import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
+import { requireId, targetOf } from '../../helpers/common';
+import { difyRequest } from '../../transport/request';
+import type { OperationContext } from '../../types';
 
 export const annotationIdField: INodeProperties = {
 	displayName: 'Annotation ID',
@@ -25,3 +28,16 @@ export const replyActionField: INodeProperties = {
 	default: 'enable',
 	description: 'Whether to turn annotation replies on or off',
 };
+
+export function annotationId(this: IExecuteFunctions, i: number): string {
+	return requireId.call(this, (this.getNodeParameter('annotationId', i) as string).trim(), 'Annotation ID', i);
+}
+
+export function questionAnswer(this: IExecuteFunctions, i: number): IDataObject {
+	return { question: this.getNodeParameter('question', i) as string, answer: this.getNodeParameter('answer', i) as string };
+}
+
+export async function request(this: IExecuteFunctions, ctx: OperationContext, method: 'GET' | 'POST' | 'PUT' | 'DELETE', path: string, extra: { body?: IDataObject; qs?: IDataObject } = {}) {
+	return await difyRequest.call(this, targetOf(ctx.node), { method, path, ...extra, itemIndex: ctx.itemIndex });
+}
+

@@ -1,2 +1,2 @@
-export { speechToText } from './speechToText';
-export { textToSpeech } from './textToSpeech';
+export { speechToText } from './speechToText.operation';
+export { textToSpeech } from './textToSpeech.operation';

@@ -1,5 +1,5 @@
-export { deleteConversation } from './delete';
-export { getAll } from './getAll';
-export { getVariables } from './getVariables';
-export { rename } from './rename';
-export { updateVariable } from './updateVariable';
+export { deleteConversation } from './delete.operation';
+export { getAll } from './getAll.operation';
+export { getVariables } from './getVariables.operation';
+export { rename } from './rename.operation';
+export { updateVariable } from './updateVariable.operation';

@@ -1,2 +1,2 @@
-export { create } from './create';
-export { getAll } from './getAll';
+export { create } from './create.operation';
+export { getAll } from './getAll.operation';

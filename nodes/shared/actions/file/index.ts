@@ -1,2 +1,2 @@
-export { download } from './download';
-export { upload } from './upload';
+export { download } from './download.operation';
+export { upload } from './upload.operation';

@@ -1,2 +1,2 @@
-export { get } from './get';
-export { submit } from './submit';
+export { get } from './get.operation';
+export { submit } from './submit.operation';

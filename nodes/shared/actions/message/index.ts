@@ -1,5 +1,5 @@
-export { getAll } from './getAll';
-export { getSuggestions } from './getSuggestions';
-export { sendChat } from './sendChat';
-export { stop } from './stop';
-export { sendCompletion } from './sendCompletion';
+export { getAll } from './getAll.operation';
+export { getSuggestions } from './getSuggestions.operation';
+export { sendChat } from './sendChat.operation';
+export { sendCompletion } from './sendCompletion.operation';
+export { stop } from './stop.operation';

@@ -1,4 +1,4 @@
-export { getLogs } from './getLogs';
-export { getRun } from './getRun';
-export { run } from './run';
-export { stop } from './stop';
+export { getLogs } from './getLogs.operation';
+export { getRun } from './getRun.operation';
+export { run } from './run.operation';
+export { stop } from './stop.operation';

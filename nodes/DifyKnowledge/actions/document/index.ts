@@ -1,0 +1,12 @@
+export { createFromFile } from './createFromFile.operation';
+export { createFromText } from './createFromText.operation';
+export { createFromUrl } from './createFromUrl.operation';
+export { deleteDocument } from './delete.operation';
+export { download } from './download.operation';
+export { downloadZip } from './downloadZip.operation';
+export { get } from './get.operation';
+export { getAll } from './getAll.operation';
+export { getIndexingStatus } from './getIndexingStatus.operation';
+export { updateFromFile } from './updateFromFile.operation';
+export { updateFromText } from './updateFromText.operation';
+export { updateStatus } from './updateStatus.operation';
