@@ -3,9 +3,24 @@ import { writeFileSync } from 'fs';
 import { join } from 'path';
 
 import type { P1Result, P4Result, P6Result } from './n8n';
-import type { P2Result, P5Result } from './run';
 import type { P3Result } from './sse';
 import { round } from './lib';
+
+export interface P2Result {
+	idealMs: number;
+	wallsMs: number[];
+	wallMs: number;
+	ratio: number;
+}
+
+export interface P5Result {
+	rssBeforeMb: number;
+	rssPeakMb: number;
+	growthMb: number;
+	ms: number;
+	traceEntries: number;
+	traceDropped: number;
+}
 
 export interface Results {
 	date: string;

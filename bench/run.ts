@@ -31,7 +31,7 @@ import {
 	type P4Result,
 	type P6Result,
 } from './n8n';
-import { writeReport, type Results } from './report';
+import { writeReport, type P2Result, type P5Result, type Results } from './report';
 
 const SETTINGS = {
 	p1: { items: 1000, rounds: 5 },
@@ -199,22 +199,6 @@ async function main(): Promise<void> {
 		await server.close();
 		rmSync(work, { recursive: true, force: true });
 	}
-}
-
-export interface P2Result {
-	idealMs: number;
-	wallsMs: number[];
-	wallMs: number;
-	ratio: number;
-}
-
-export interface P5Result {
-	rssBeforeMb: number;
-	rssPeakMb: number;
-	growthMb: number;
-	ms: number;
-	traceEntries: number;
-	traceDropped: number;
 }
 
 main().catch((error: unknown) => {

@@ -12,16 +12,12 @@ import {
 	chain,
 	credentialRef,
 	credentialsFor,
-	describeIf,
 	difyNode,
 	errorOf,
 	examples,
 	freshInstance,
-	hasNode,
-	hasOperation,
 	outputOf,
 	packageNodes,
-	testIf,
 	type Item,
 } from './support';
 
@@ -94,35 +90,29 @@ beforeAll(async () => {
 			onError: 'continueRegularOutput',
 		},
 	]);
-	if (hasNode('difyChatflow')) {
-		add('e2eChatflow00001', 'chatflow', [
-			difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'Hello chatflow', responseMode: 'streaming' }),
-		]);
-	}
-	if (hasOperation('difyCompletion', 'message', 'send')) {
-		add('e2eCompletion001', 'completion', [
-			difyNode('difyCompletion', 'Dify', credentialRef(server, 'completion'), {
-				resource: 'message',
-				operation: 'send',
-				user: 'e2e-user',
-				inputs: '{"query": "Write a haiku"}',
-				responseMode: 'blocking',
-				options: {},
-			}),
-		]);
-	}
-	if (hasOperation('difyWorkflow', 'workflow', 'run')) {
-		add('e2eWorkflowRun01', 'workflow run', [
-			difyNode('difyWorkflow', 'Dify', credentialRef(server, 'workflow'), {
-				resource: 'workflow',
-				operation: 'run',
-				inputs: '{"text": "hello workflow"}',
-				user: 'e2e-user',
-				responseMode: 'streaming',
-				options: {},
-			}),
-		]);
-	}
+	add('e2eChatflow00001', 'chatflow', [
+		difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'Hello chatflow', responseMode: 'streaming' }),
+	]);
+	add('e2eCompletion001', 'completion', [
+		difyNode('difyCompletion', 'Dify', credentialRef(server, 'completion'), {
+			resource: 'message',
+			operation: 'send',
+			user: 'e2e-user',
+			inputs: '{"query": "Write a haiku"}',
+			responseMode: 'blocking',
+			options: {},
+		}),
+	]);
+	add('e2eWorkflowRun01', 'workflow run', [
+		difyNode('difyWorkflow', 'Dify', credentialRef(server, 'workflow'), {
+			resource: 'workflow',
+			operation: 'run',
+			inputs: '{"text": "hello workflow"}',
+			user: 'e2e-user',
+			responseMode: 'streaming',
+			options: {},
+		}),
+	]);
 
 	// Issue 4: two turns keep the conversation; a chatflow pause returns its form token.
 	add('e2eTwoTurns00001', 'chatbot two turns', [
@@ -134,48 +124,44 @@ beforeAll(async () => {
 			conversationId: { __rl: true, mode: 'id', value: '={{ $json.conversation_id }}' },
 		}),
 	]);
-	if (hasNode('difyChatflow')) {
-		add('e2eChatflowPause', 'chatflow pause', [
-			difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'needs approval [pause]', responseMode: 'streaming' }),
-		]);
-	}
+	add('e2eChatflowPause', 'chatflow pause', [
+		difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'needs approval [pause]', responseMode: 'streaming' }),
+	]);
 	// Issue 5: several items, a failed run, a paused run answered through Human Input.
-	if (hasOperation('difyWorkflow', 'humanInput', 'submit')) {
-		const runNode = (name: string, inputs: string, extra: Record<string, unknown> = {}) =>
-			difyNode('difyWorkflow', name, credentialRef(server, 'workflow'), {
-				resource: 'workflow',
-				operation: 'run',
-				inputs,
-				user: 'e2e-user',
-				responseMode: 'streaming',
-				options: {},
-				...extra,
-			});
-		add('e2eWorkflowRows1', 'workflow rows', [
-			{
-				name: 'Rows',
-				type: 'n8n-nodes-base.code',
-				typeVersion: 2,
-				parameters: { jsCode: "return ['alpha', 'beta', 'gamma'].map((text) => ({ json: { text } }));" },
-			},
-			runNode('Dify', '={{ JSON.stringify({ text: $json.text }) }}'),
-		]);
-		add('e2eWorkflowFail1', 'workflow fails', [runNode('Dify', '{"text": "break", "fail": true}')]);
-		add('e2eWorkflowHitl1', 'workflow human input', [
-			runNode('Run', '{"text": "needs review", "pause": true}'),
-			difyNode('difyWorkflow', 'Answer', credentialRef(server, 'workflow'), {
-				resource: 'humanInput',
-				operation: 'submit',
-				formToken: '={{ $json.pause.forms[0].form_token }}',
-				action: 'approve',
-				inputs: '{"feedback": "looks good"}',
-				user: 'e2e-user',
-				waitForRun: true,
-				workflowRunId: '={{ $json.workflow_run_id }}',
-				options: {},
-			}),
-		]);
-	}
+	const runNode = (name: string, inputs: string, extra: Record<string, unknown> = {}) =>
+		difyNode('difyWorkflow', name, credentialRef(server, 'workflow'), {
+			resource: 'workflow',
+			operation: 'run',
+			inputs,
+			user: 'e2e-user',
+			responseMode: 'streaming',
+			options: {},
+			...extra,
+		});
+	add('e2eWorkflowRows1', 'workflow rows', [
+		{
+			name: 'Rows',
+			type: 'n8n-nodes-base.code',
+			typeVersion: 2,
+			parameters: { jsCode: "return ['alpha', 'beta', 'gamma'].map((text) => ({ json: { text } }));" },
+		},
+		runNode('Dify', '={{ JSON.stringify({ text: $json.text }) }}'),
+	]);
+	add('e2eWorkflowFail1', 'workflow fails', [runNode('Dify', '{"text": "break", "fail": true}')]);
+	add('e2eWorkflowHitl1', 'workflow human input', [
+		runNode('Run', '{"text": "needs review", "pause": true}'),
+		difyNode('difyWorkflow', 'Answer', credentialRef(server, 'workflow'), {
+			resource: 'humanInput',
+			operation: 'submit',
+			formToken: '={{ $json.pause.forms[0].form_token }}',
+			action: 'approve',
+			inputs: '{"feedback": "looks good"}',
+			user: 'e2e-user',
+			waitForRun: true,
+			workflowRunId: '={{ $json.workflow_run_id }}',
+			options: {},
+		}),
+	]);
 
 	// "Custom API Call" the n8n way: the HTTP Request node with the Dify API credential as a
 	// predefined credential type (n8n applies the credential's Bearer authentication).
@@ -281,7 +267,7 @@ describe('Dify Chatbot', () => {
 	});
 });
 
-describeIf(hasNode('difyChatflow'))('Dify Chatflow', () => {
+describe('Dify Chatflow', () => {
 	test('message.send, streaming', async () => {
 		const [item] = await runOk('e2eChatflow00001', 'Dify');
 		expect(item.json.answer).toBe('Echo: Hello chatflow');
@@ -295,34 +281,34 @@ describeIf(hasNode('difyChatflow'))('Dify Chatflow', () => {
 	});
 });
 
-describeIf(hasOperation('difyCompletion', 'message', 'send'))('Dify Completion', () => {
+describe('Dify Completion', () => {
 	test('message.send, blocking', async () => {
 		const [item] = await runOk('e2eCompletion001', 'Dify');
 		expect(item.json.answer).toBe('Completion: Write a haiku');
 	});
 });
 
-describeIf(hasOperation('difyWorkflow', 'workflow', 'run'))('Dify Workflow', () => {
+describe('Dify Workflow', () => {
 	test('workflow.run, streaming', async () => {
 		const [item] = await runOk('e2eWorkflowRun01', 'Dify');
 		expect(item.json.status).toBe('succeeded');
 		expect(item.json.outputs).toEqual({ result: 'Processed: hello workflow' });
 	});
 
-	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('workflow.run over several items, in order and paired', async () => {
+	test('workflow.run over several items, in order and paired', async () => {
 		const items = await runOk('e2eWorkflowRows1', 'Dify');
 		expect(items.map((i) => i.json.outputs.result)).toEqual(['Processed: alpha', 'Processed: beta', 'Processed: gamma']);
 		expect(items.map((i) => i.pairedItem)).toEqual([{ item: 0 }, { item: 1 }, { item: 2 }]);
 	});
 
-	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('a failed run fails the node with Dify\'s message', async () => {
+	test('a failed run fails the node with Dify\'s message', async () => {
 		const r = await run('e2eWorkflowFail1');
 		expect(r.code).not.toBe(0);
 		const error = errorOf(r.result);
 		expect(`${error?.message ?? ''}`).toMatch(/^Dify workflow run failed.*forced failure \(inputs\.fail\)/);
 	});
 
-	testIf(hasOperation('difyWorkflow', 'humanInput', 'submit'))('a paused run answered through Human Input / Submit finishes', async () => {
+	test('a paused run answered through Human Input / Submit finishes', async () => {
 		const r = await run('e2eWorkflowHitl1');
 		expect(r.result?.status).toBe('success');
 		const [paused] = outputOf(r.result, 'Run');
@@ -342,11 +328,14 @@ test('Custom API Call: the HTTP Request node calls Dify with the Dify API creden
 
 describe('examples/', () => {
 	const byFile = Object.fromEntries(examples().map((e) => [e.file, e]));
-	const runnable = (file: string) =>
-		Boolean(byFile[file]) && byFile[file].nodeTypes.filter((t) => t.startsWith(`${PACKAGE}.`)).every((t) => hasNode(t.split('.')[1]));
+	// A renamed or removed example fails here instead of being skipped.
+	const example = (file: string) => {
+		if (!byFile[file]) throw new Error(`examples/${file} is missing: the e2e suite runs every published example`);
+		return byFile[file];
+	};
 
-	testIf(runnable('run-dify-workflow-for-each-row.json'))('run a Dify workflow for each row of a table', async () => {
-		const wf = byFile['run-dify-workflow-for-each-row.json'].workflow;
+	test('run a Dify workflow for each row of a table', async () => {
+		const wf = example('run-dify-workflow-for-each-row.json').workflow;
 		const r = await run(wf.id);
 		expect(r.result?.status).toBe('success');
 		const rows = outputOf(r.result, 'Rows of the table');
@@ -360,8 +349,8 @@ describe('examples/', () => {
 		);
 	});
 
-	testIf(runnable('ask-dify-about-a-downloaded-file.json'))('ask a Dify app about a downloaded file', async () => {
-		const wf = byFile['ask-dify-about-a-downloaded-file.json'].workflow;
+	test('ask a Dify app about a downloaded file', async () => {
+		const wf = example('ask-dify-about-a-downloaded-file.json').workflow;
 		const [item] = await runOk(wf.id, 'Ask Dify about the file');
 		expect(item.json.answer).toBe('Echo: Summarise this document in three sentences.');
 		const [upload] = requestsTo('/files/upload');

@@ -6,15 +6,20 @@
 import { startDifyServer, type DifyServer } from '../dify-server';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { call } from '../dify-server/testClient';
-import { LINE, PACKAGE, chain, credentialRef, credentialsFor, difyNode, examples, freshInstance, hasNode } from './support';
+import { LINE, PACKAGE, chain, credentialRef, credentialsFor, difyNode, examples, freshInstance } from './support';
 
 let server: DifyServer;
 let instance: N8nInstance;
 let cleanup: () => Promise<void>;
 let cookie = '';
 
-const chatExample = examples().find((e) => e.chatPath);
-const alertExample = examples().find((e) => e.file === 'alert-on-failed-dify-runs.json' && hasNode('difyTrigger'));
+/** The examples these suites run; a missing one fails the suite instead of skipping it. */
+function requireExample(found: ReturnType<typeof examples>[number] | undefined, what: string) {
+	if (!found) throw new Error(`examples/: no ${what} found; the e2e suite runs it`);
+	return found;
+}
+const chatExample = requireExample(examples().find((e) => e.chatPath), 'example with a Chat Trigger');
+const alertExample = requireExample(examples().find((e) => e.file === 'alert-on-failed-dify-runs.json'), 'alert-on-failed-dify-runs.json');
 
 /** Webhook and chat answers in "streaming" mode: one JSON object per line. */
 function chunks(text: string): Array<{ type: string; content?: string; metadata?: { nodeName?: string } }> {
@@ -185,9 +190,9 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 	expect(chatRequests()[0].json).toMatchObject({ response_mode: 'streaming' });
 });
 
-(chatExample ? describe : describe.skip)(`examples/${chatExample?.file}`, () => {
+describe(`examples/${chatExample.file}`, () => {
 	const ask = (chatInput: string, sessionId = 'e2e-session-1') =>
-		instance.request(`/webhook/${chatExample!.chatPath}`, {
+		instance.request(`/webhook/${chatExample.chatPath}`, {
 			method: 'POST',
 			body: { action: 'sendMessage', sessionId, chatInput },
 		});
@@ -202,11 +207,11 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 	});
 
 	test('the next message of the same chat session continues the Dify conversation', async () => {
-		const before = await finishedCount(chatExample!.workflow.id);
+		const before = await finishedCount(chatExample.workflow.id);
 		const first = await ask('Remember me', 'e2e-session-2');
 		expect(streamedText(first.text)).toBe('Echo: Remember me');
 		// The streamed answer can arrive before the run has saved the session's conversation id.
-		await finishedExecutions(chatExample!.workflow.id, before + 1);
+		await finishedExecutions(chatExample.workflow.id, before + 1);
 		const second = await ask('And again', 'e2e-session-2');
 		expect(streamedText(second.text)).toBe('Echo: And again');
 		const [one, two] = chatRequests().map((r) => r.json as { conversation_id?: string });
@@ -216,7 +221,7 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 	});
 });
 
-(alertExample ? describe : describe.skip)(`examples/${alertExample?.file} (Dify Trigger)`, () => {
+describe(`examples/${alertExample.file} (Dify Trigger)`, () => {
 	const logPolls = () => server.requests.filter((r) => r.path === '/workflows/logs').length;
 
 	async function waitFor<T>(what: string, check: () => Promise<T | undefined>, ms: number): Promise<T> {
@@ -230,7 +235,7 @@ test('a webhook in streaming mode receives the answer as Dify streams it', async
 	}
 
 	async function executions(): Promise<Array<{ id: string; status: string }>> {
-		const filter = encodeURIComponent(JSON.stringify({ workflowId: alertExample!.workflow.id }));
+		const filter = encodeURIComponent(JSON.stringify({ workflowId: alertExample.workflow.id }));
 		const r = await instance.request(`/rest/executions?filter=${filter}`, { headers: { cookie } });
 		if (r.status !== 200) throw new Error(`GET /rest/executions: ${r.status} ${r.text.slice(0, 300)}`);
 		return (r.json as { data: { results: Array<{ id: string; status: string }> } }).data.results;

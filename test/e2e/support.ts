@@ -72,22 +72,6 @@ export function packageNodes(): string[] {
 	return described().map((d) => d.name);
 }
 
-export function hasNode(name: string): boolean {
-	return packageNodes().includes(name);
-}
-
-/** Whether node `name` offers `resource`/`operation`, so suites only run what exists. */
-export function hasOperation(name: string, resource: string, operation: string): boolean {
-	const d = described().find((x) => x.name === name);
-	if (!d) return false;
-	return d.properties.some(
-		(p) =>
-			p.name === 'operation' &&
-			(p.displayOptions?.show?.resource ?? []).includes(resource) &&
-			(p.options ?? []).some((o) => o.value === operation),
-	);
-}
-
 // ---- workflows -----------------------------------------------------------------------------------
 
 export interface NodeSpec {
@@ -172,10 +156,3 @@ export function examples(sandboxUrl?: string): Example[] {
 	return readExamples(sandboxUrl);
 }
 
-export function describeIf(condition: boolean): jest.Describe {
-	return condition ? describe : describe.skip;
-}
-
-export function testIf(condition: boolean): jest.It {
-	return condition ? test : test.skip;
-}

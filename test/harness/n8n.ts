@@ -96,11 +96,6 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyTrigger': new DifyTrigger(),
 };
 
-/** Lets a test register more node classes (one per app node) without touching the harness. */
-export function registerNodeType(type: string, node: INodeType): void {
-	NODE_TYPES[type] = node;
-}
-
 class TestNodeTypes implements INodeTypes {
 	getByName(type: string): INodeType | IVersionedNodeType {
 		const node = NODE_TYPES[type];

@@ -74,18 +74,21 @@ describe('conversation variables (Chatflow)', () => {
 		expect(all.error).toBeUndefined();
 		const byName: Record<string, IDataObject> = Object.fromEntries(all.items.map((i) => [i.json.name, i.json]));
 		expect(Object.keys(byName).length).toBeGreaterThanOrEqual(2);
-		for (const variable of Object.values(byName)) {
-			if (variable.value_type === 'number') expect(typeof variable.value).toBe('number');
-			if (variable.value_type === 'object') expect(typeof variable.value).toBe('object');
-			expect(typeof variable.value_raw).toBe('string');
-		}
+		const variables = Object.values(byName);
+		// The sandbox's chatflow declares both kinds, so each check below runs at least once.
+		expect(variables.map((v) => v.value_type)).toEqual(expect.arrayContaining(['number', 'object']));
+		for (const variable of variables.filter((v) => v.value_type === 'number')) expect(typeof variable.value).toBe('number');
+		for (const variable of variables.filter((v) => v.value_type === 'object')) expect(variable.value).toEqual(expect.any(Object));
+		for (const variable of variables) expect(typeof variable.value_raw).toBe('string');
 		const first = all.items[0].json.name as string;
 		const filtered = await callNode(server(), {
 			type: 'dify.difyChatflow',
 			key: server().keys.advancedChat,
 			parameters: conv('getVariables', { conversationId: rl(id), returnAll: true, variableName: first }),
 		});
-		expect(filtered.items.every((i) => String(i.json.name).includes(first))).toBe(true);
+		expect(filtered.items.length).toBeGreaterThan(0);
+		expect(filtered.items.length).toBeLessThan(all.items.length);
+		expect(filtered.items.map((i) => String(i.json.name))).toEqual(filtered.items.map(() => expect.stringContaining(first)));
 		expect(server().requests.at(-1)?.query.variable_name).toBe(first);
 	});
 

@@ -66,7 +66,8 @@ describe('message / getAll (history, newest first)', () => {
 		expect(result.items[129].json.query).toBe('turn 0');
 		const pages = server().requests.filter((r) => r.path === '/messages');
 		expect(pages.map((p) => p.query.limit)).toEqual(['100', '100']);
-		expect(pages[1].query.first_id).toBeDefined();
+		// The second page starts before the oldest message of the first one.
+		expect(pages[1].query.first_id).toBe(result.items[99].json.id);
 	});
 
 	it('returns the latest N for a limit that cuts a page', async () => {

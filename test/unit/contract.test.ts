@@ -20,18 +20,21 @@ const README = readFileSync(resolve(ROOT, 'README.md'), 'utf8');
 const pkg = JSON.parse(readFileSync(resolve(ROOT, 'package.json'), 'utf8'));
 
 const NODE_CLASSES: INodeType[] = [new DifyChatbot(), new DifyChatflow(), new DifyCompletion(), new DifyWorkflow(), new DifyKnowledge()];
-const APP_COLUMNS = ['difyChatbot', 'difyChatflow', 'difyCompletion', 'difyWorkflow'];
 const specByName = Object.fromEntries([...ALL_NODES, DIFY_KNOWLEDGE].map((n) => [n.name, n]));
 
-/** The rows of the markdown table under a `## heading` of the contract. */
-function table(heading: string): string[][] {
+/** The header and the rows of the (first) markdown table under a `## heading` of the contract. */
+function tableWithHeader(heading: string): { header: string[]; rows: string[][] } {
 	const section = CONTRACT.split(/^## /m).find((s) => s.startsWith(heading));
 	if (!section) throw new Error(`docs/contract.md has no "## ${heading}" section`);
-	return section
+	const lines = section
 		.split('\n')
 		.filter((l) => l.startsWith('| ') && !l.startsWith('|---'))
-		.slice(1)
 		.map((l) => l.split('|').slice(1, -1).map((c) => c.trim()));
+	return { header: lines[0], rows: lines.slice(1) };
+}
+
+function table(heading: string): string[][] {
+	return tableWithHeader(heading).rows;
 }
 
 const code = (cell: string) => /`([^`]+)`/.exec(cell)?.[1];
@@ -39,12 +42,14 @@ const code = (cell: string) => /`([^`]+)`/.exec(cell)?.[1];
 /** Every resource/operation pair the contract assigns to each app node. */
 function contractPairs(): Set<string> {
 	const pairs = new Set<string>();
-	for (const row of table('App node operations')) {
+	const { header, rows } = tableWithHeader('App node operations');
+	// A column per app node, named like the node without "Dify " (every app node has one).
+	const columns = ALL_NODES.map((spec) => ({ spec, index: header.indexOf(spec.displayName.replace(/^Dify /, '')) }));
+	expect(columns.filter((c) => c.index < 0).map((c) => c.spec.displayName)).toEqual([]);
+	for (const row of rows) {
 		const [, resource, operation] = /^`(\w+)` \/ `(\w+)`$/.exec(row[0]) ?? [];
 		expect(`${resource}/${operation}`).toMatch(/^\w+\/\w+$/);
-		row.slice(3, 7).forEach((cell, k) => {
-			if (cell === '✓') pairs.add(`${APP_COLUMNS[k]} ${resource}/${operation}`);
-		});
+		for (const { spec, index } of columns) if (row[index] === '✓') pairs.add(`${spec.name} ${resource}/${operation}`);
 	}
 	return pairs;
 }
