@@ -1,6 +1,12 @@
-export { create } from './create.operation';
-export { deleteField } from './delete.operation';
-export { getAll } from './getAll.operation';
-export { rename } from './rename.operation';
-export { setBuiltInFields } from './setBuiltInFields.operation';
-export { setDocumentValues } from './setDocumentValues.operation';
+import type { DifyOperation } from '../../../shared/types';
+import { create } from './create.operation';
+import { deleteField } from './delete.operation';
+import { getAll } from './getAll.operation';
+import { rename } from './rename.operation';
+import { setBuiltInFields } from './setBuiltInFields.operation';
+import { setDocumentValues } from './setDocumentValues.operation';
+
+export { create, deleteField, getAll, rename, setBuiltInFields, setDocumentValues };
+
+/** The resource's operations, in the order the form lists them. */
+export const operations: DifyOperation[] = [getAll, create, rename, deleteField, setBuiltInFields, setDocumentValues];

@@ -1,5 +1,11 @@
-export { create } from './create.operation';
-export { deleteSegment } from './delete.operation';
-export { get } from './get.operation';
-export { getAll } from './getAll.operation';
-export { update } from './update.operation';
+import type { DifyOperation } from '../../../shared/types';
+import { create } from './create.operation';
+import { deleteSegment } from './delete.operation';
+import { get } from './get.operation';
+import { getAll } from './getAll.operation';
+import { update } from './update.operation';
+
+export { create, deleteSegment, get, getAll, update };
+
+/** The resource's operations, in the order the form lists them. */
+export const operations: DifyOperation[] = [create, get, getAll, update, deleteSegment];

@@ -1,6 +1,12 @@
-export { bind } from './bind.operation';
-export { create } from './create.operation';
-export { deleteTag } from './delete.operation';
-export { getAll } from './getAll.operation';
-export { rename } from './rename.operation';
-export { unbind } from './unbind.operation';
+import type { DifyOperation } from '../../../shared/types';
+import { bind } from './bind.operation';
+import { create } from './create.operation';
+import { deleteTag } from './delete.operation';
+import { getAll } from './getAll.operation';
+import { rename } from './rename.operation';
+import { unbind } from './unbind.operation';
+
+export { bind, create, deleteTag, getAll, rename, unbind };
+
+/** The resource's operations, in the order the form lists them. */
+export const operations: DifyOperation[] = [getAll, create, rename, deleteTag, bind, unbind];
