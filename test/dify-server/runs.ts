@@ -43,7 +43,7 @@ export function createRun(
 	return run;
 }
 
-/** The family envelope of §3.2: chatflow frames carry the chat ids, workflow frames only the run. */
+/** The family envelope (docs/dify-behaviour.md, 'Stream events'): chatflow frames carry the chat ids, workflow frames only the run. */
 export type Envelope = () => Frame;
 
 export const workflowEnvelope = (run: WorkflowRun): Envelope => () => ({ task_id: run.taskId, workflow_run_id: run.id });
@@ -272,7 +272,7 @@ export function finishedData(run: WorkflowRun): Record<string, unknown> {
 	};
 }
 
-/** Blocking `data` of a paused run (§2.4). */
+/** Blocking `data` of a paused run (docs/dify-behaviour.md, 'Workflow runs'). */
 export function pausedData(run: WorkflowRun): Record<string, unknown> {
 	return {
 		...finishedData(run),
