@@ -222,28 +222,38 @@ function setPointer(root: Json, pointer: string, value: Json): void {
  * its properties accepts no others (`unevaluatedProperties: false`, which also sees the properties
  * of `allOf` parts). Schemas that are parts of an `allOf` stay open themselves, or the whole would
  * reject the other parts' properties. A field Dify's server sends beyond the description must be a
- * KNOWN_DIFFERENCES entry.
+ * KNOWN_DIFFERENCES entry. Request bodies are checked against the open description (`RELAXED`): the
+ * nodes may send fields Dify reads but does not describe (file `type`, parent-child process rules).
  */
-function convert(node: unknown, open = false): unknown {
-	if (Array.isArray(node)) return node.map((item) => convert(item));
+interface Flavour {
+	/** `$id` of the registered components document the `$ref`s point into. */
+	doc: string;
+	closed: boolean;
+}
+
+const STRICT: Flavour = { doc: 'openapi.json', closed: true };
+const RELAXED: Flavour = { doc: 'openapi-open.json', closed: false };
+
+function convert(node: unknown, flavour: Flavour, open = false): unknown {
+	if (Array.isArray(node)) return node.map((item) => convert(item, flavour));
 	if (!node || typeof node !== 'object') return node;
 	const src = node as Json;
 	const out: Json = {};
 	for (const [key, value] of Object.entries(src)) {
 		if (key === 'nullable' || key === 'discriminator' || key === 'example' || key === 'examples' || key === 'xml') continue;
 		if (key === '$ref' && typeof value === 'string') {
-			out.$ref = value.startsWith('#/') ? `openapi.json${value}` : value;
+			out.$ref = value.startsWith('#/') ? `${flavour.doc}${value}` : value;
 		} else if ((key === 'properties' || key === 'schemas') && value && typeof value === 'object' && !Array.isArray(value)) {
 			// Maps of name → schema: convert each schema, not the map itself.
-			out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, convert(schema, key === 'schemas' && allOfParts.has(name))]));
+			out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, convert(schema, flavour, key === 'schemas' && allOfParts.has(name))]));
 		} else if (key === 'allOf' && Array.isArray(value)) {
-			out.allOf = value.map((part) => convert(part, true));
+			out.allOf = value.map((part) => convert(part, flavour, true));
 		} else {
-			out[key] = convert(value);
+			out[key] = convert(value, flavour);
 		}
 	}
 	const describesObject = (out.properties && typeof out.properties === 'object') || Array.isArray(out.allOf);
-	if (!open && describesObject && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
+	if (flavour.closed && !open && describesObject && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
 		out.unevaluatedProperties = false;
 	}
 	if (src.nullable === true) {
@@ -293,16 +303,18 @@ function load(): Loaded {
 	}
 	// ajv-formats' `url` rejects private hosts like 127.0.0.1, and Dify's file URLs may be relative (docs/dify-behaviour.md, 'Files').
 	ajv.addFormat('url', true);
-	ajv.addSchema({ $id: 'openapi.json', components: convert(spec.components) } as Json, undefined, undefined, false);
+	for (const flavour of [STRICT, RELAXED]) {
+		ajv.addSchema({ $id: flavour.doc, components: convert(spec.components, flavour) } as Json, undefined, undefined, false);
+	}
 	loaded = { spec, ajv, cache: new Map() };
 	return loaded;
 }
 
-function compile(key: string, schema: unknown): ValidateFunction {
+function compile(key: string, schema: unknown, flavour: Flavour = STRICT): ValidateFunction {
 	const { ajv, cache } = load();
 	let fn = cache.get(key);
 	if (!fn) {
-		fn = ajv.compile(convert(schema) as Json);
+		fn = ajv.compile(convert(schema, flavour) as Json);
 		cache.set(key, fn);
 	}
 	return fn;
@@ -449,7 +461,7 @@ export function validateRequest(method: string, concretePath: string, body: unkn
 	const content = requestBody.content as Json;
 	const media = (content['application/json'] ?? content['multipart/form-data']) as Json | undefined;
 	if (!media?.schema) return [];
-	const fn = compile(`request ${method} ${tpl}`, media.schema);
+	const fn = compile(`request ${method} ${tpl}`, media.schema, RELAXED);
 	return fn(body) ? [] : format(fn, `${method.toUpperCase()} ${tpl} request`);
 }
 
