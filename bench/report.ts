@@ -1,4 +1,4 @@
-/** Turns one bench run into bench/results.json (the keys) and bench/results.md (table, raw numbers, misses). */
+/** Turns one bench run into bench/results.json (one key per figure) and bench/results.md (table, raw numbers, misses). */
 import { writeFileSync } from 'fs';
 import { join } from 'path';
 

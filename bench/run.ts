@@ -1,5 +1,5 @@
 /**
- * `npm run bench`: every figure of issue 11, measured side by side in one run on this machine, printed
+ * `npm run bench`: every performance figure of bench/README.md (P1–P6), measured side by side in one run on this machine, printed
  * as a table and written to bench/results.md and bench/results.json. Tests never assert on time.
  *
  * The Dify sandbox runs in this process; what is measured runs elsewhere: a child process under the

@@ -7,7 +7,7 @@ import type { IAuthenticateGeneric } from 'n8n-workflow';
 export const BASE_URL_EXPRESSION =
 	'={{ String($credentials.baseUrl).trim().replace(/\\/+$/, "").replace(/\\/v1$/i, "") + "/v1" }}';
 
-/** Both Dify key types are Bearer tokens (dify-service-api.md §1.2). */
+/** Both Dify key types are Bearer tokens (docs/dify-behaviour.md, 'Authentication and keys'). */
 export const bearerAuth: IAuthenticateGeneric = {
 	type: 'generic',
 	properties: {

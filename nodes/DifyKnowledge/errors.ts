@@ -1,7 +1,7 @@
 import type { Advise } from '../shared/transport/errors';
 
 /**
- * What to do about a Knowledge API error (dify-service-api.md §1.2, §1.5, §4). Dify's own messages
+ * What to do about a Knowledge API error (docs/dify-behaviour.md, 'Authentication and keys', 'Error codes', 'Knowledge API'). Dify's own messages
  * name the symptom ("Dataset not found.", a 403 for a plan limit, an empty 400 for a bad file), so
  * each hint names the cause and the fix in the node's terms.
  */

@@ -2,7 +2,7 @@ import type { AppIdentity } from './transport/errors';
 
 /**
  * Dify's app types and the node of this package that serves each, by the `mode` Dify reports in
- * GET /info. The one map the operation table, the error messages and the trigger read.
+ * GET /info (docs/dify-behaviour.md, 'App types'). The one map the operation table, the error messages and the trigger read.
  */
 interface AppType {
 	/** Dify's name for the app type, as its console shows it. */

@@ -37,20 +37,20 @@ function appNode(name: string, displayName: string): Pick<DifyNodeSpec, 'name' |
 
 const annotations = [annotation.getAll, annotation.create, annotation.update, annotation.deleteAnnotation, annotation.configureReply, annotation.getReplyStatus];
 
-/** What every chat-family app offers (seed matrix rows for Chatbot/Agent and Chatflow). */
+/** What every chat-family app offers (the Chatbot/Agent and Chatflow rows of docs/contract.md). */
 const chatFamily: Record<string, DifyOperation[]> = {
 	message: [message.sendChat, message.stop, message.getAll, message.getSuggestions],
 	conversation: [conversation.getAll, conversation.deleteConversation, conversation.rename, conversation.getVariables, conversation.updateVariable],
 	feedback: [feedback.create, feedback.getAll],
 	file: [file.upload, file.download],
 	audio: [audio.speechToText, audio.textToSpeech],
-	// Not in the seed matrix for Chatbot, but Dify serves annotations for every chat app (operations.md).
+	// Dify serves annotations for every chat app, not only Chatflow (docs/dify-behaviour.md, 'Annotations').
 	annotation: annotations,
 	app: [app.getInfo, app.getParameters, app.getMeta, app.getSite],
 };
 
 /**
- * The seed matrix of the project's brief as data (its public form is docs/contract.md): which
+ * The operation table (its public form is docs/contract.md): which
  * resource/operation each node offers. Nodes are built from these rows; an operation used by several nodes is written once.
  */
 export const DIFY_CHATBOT: DifyNodeSpec = {

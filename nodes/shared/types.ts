@@ -2,14 +2,14 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 
 import type { Advise } from './transport/errors';
 
-/** How an app's generation endpoint streams and ends (dify-service-api.md §3.1, §3.2). */
+/** How an app's generation endpoint streams and ends (docs/dify-behaviour.md, 'Stream order per app type', 'Error frames'). */
 export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow';
 
 export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
 
 /** One node of the package, as the operation table describes it. */
 export interface DifyNodeSpec {
-	/** n8n type name, part of the public contract (operations.md). */
+	/** n8n type name, part of the public contract (docs/contract.md). */
 	name: string;
 	/** The node's display name, for errors that name the node; the node file declares the same. */
 	displayName: string;

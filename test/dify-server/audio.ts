@@ -43,7 +43,7 @@ async function textToAudio(ctx: Ctx): Promise<void> {
 	if (!ctx.app!.features.tts) throw invalidParam('TTS is not enabled');
 	let text = typeof body.text === 'string' ? body.text : '';
 	if (body.message_id !== undefined && body.message_id !== null && body.message_id !== '') {
-		// Quirk (§2.16): a bad or unknown message id, or an empty answer, is HTTP 200 with JSON null.
+		// Quirk (docs/dify-behaviour.md, 'Audio'): a bad or unknown message id, or an empty answer, is HTTP 200 with JSON null.
 		const message = isUuid(body.message_id) ? ctx.state.messages.get(body.message_id) : undefined;
 		if (!message || message.appId !== ctx.app!.id || !message.answer) return ctx.out.json(200, null);
 		text = message.answer;

@@ -66,7 +66,7 @@ function parseChatRequest(app: AppRuntime, body: Record<string, unknown>): ChatR
 	};
 }
 
-/** Top-level `files`: ignored when the feature is off, malformed items silently dropped (§1.9). */
+/** Top-level `files`: ignored when the feature is off, malformed items silently dropped (docs/dify-behaviour.md, 'Files'). */
 export function resolveTopLevelFiles(state: ServerState, app: AppRuntime, user: EndUser, raw: unknown[]): ResolvedFile[] {
 	if (!app.features.fileUpload) return [];
 	const usable = raw.filter((item) => {

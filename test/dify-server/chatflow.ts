@@ -11,7 +11,7 @@ import { endUserFor } from './users';
 import type { ChatRequest } from './chat';
 import { messageMetadata, resolveTopLevelFiles } from './chat';
 
-/** `workflow_id` pins a published version; draft, malformed and unknown ids fail like Dify (§2.1). */
+/** `workflow_id` pins a published version; draft, malformed and unknown ids fail like Dify (docs/dify-behaviour.md, 'Chat messages'). */
 export function validateWorkflowId(app: AppRuntime, id: string | null): string {
 	if (id === null || id === '') return app.publishedWorkflowIds[0];
 	if (!isUuid(id)) throw badRequest(`Invalid workflow_id format: '${id}'. Expected a valid UUID.`);

@@ -34,7 +34,7 @@ export function statsOf(state: ServerState, app: AppRuntime): ConcurrencyStats {
  * Dify's per-app concurrency limiter: a generation holds a slot from the moment it is accepted until
  * its response is finished or its connection closes (a stream holds it for the whole stream). Over
  * the limit Dify answers before doing any work: 429 `too_many_requests`, no Retry-After header, the
- * message naming the app id and the limit (AppInvokeQuotaExceededError, dify-service-api.md §1.5).
+ * message naming the app id and the limit (AppInvokeQuotaExceededError, docs/dify-behaviour.md, 'Rate limits and concurrency').
  */
 export function admitGeneration(ctx: Ctx, app: AppRuntime): void {
 	const stats = statsOf(ctx.state, app);

@@ -1,4 +1,4 @@
-/** Knowledge bases and retrieval (dify-service-api.md §4.2, §4.5). */
+/** Knowledge bases and retrieval (docs/dify-behaviour.md, 'Knowledge bases', 'Retrieval models'). */
 import type { Ctx, Router } from './http';
 import { HttpError, invalidParam, nowSeconds, pydanticError, queryInt, readJsonObject } from './http';
 import { datasetJson, pageOf, retrievalOf, segmentJson } from './knowledgeShapes';
@@ -100,7 +100,7 @@ async function remove(ctx: Ctx) {
 	return ctx.out.empty(204);
 }
 
-/** Metadata filter of a retrieval, on the chunk's document (§4.1 operators; the common ones). */
+/** Metadata filter of a retrieval, on the chunk's document (docs/dify-behaviour.md, 'Retrieval models': the common operators). */
 function matches(values: Record<string, unknown>, condition: Record<string, unknown>): boolean {
 	const actual = values[String(condition.name)];
 	const expected = condition.value;
@@ -201,7 +201,7 @@ export function registerDatasetRoutes(router: Router): void {
 	router.add('PATCH', '/datasets/{dataset_id:uuid}', 'knowledge', update);
 	router.add('DELETE', '/datasets/{dataset_id:uuid}', 'knowledge', remove);
 	router.add('POST', '/datasets/{dataset_id:uuid}/retrieve', 'knowledge', retrieve);
-	// The older name of the same route, still served (§4 index).
+	// The older name of the same route, still served (docs/dify-behaviour.md, 'Knowledge API').
 	router.add('POST', '/datasets/{dataset_id:uuid}/hit-testing', 'knowledge', retrieve);
 }
 

@@ -1,4 +1,4 @@
-/** Documents of a knowledge base (dify-service-api.md §4.3), with the hyphenated routes and their aliases. */
+/** Documents of a knowledge base (docs/dify-behaviour.md, 'Documents'), with the hyphenated routes and their aliases. */
 import { randomUUID } from 'node:crypto';
 import { closeSync, openSync, readSync } from 'node:fs';
 import type { Ctx, Router } from './http';
@@ -10,7 +10,7 @@ import { addDocument, advanceIndexing, AUTOMATIC_RULE, displayStatus, replaceChu
 import { zipStored } from './zip';
 import type { UploadedFile } from './state';
 
-/** Default ETL's document extensions (§1.9). */
+/** Default ETL's document extensions (docs/dify-behaviour.md, 'Documents'). */
 const DOCUMENT_EXTENSIONS = ['txt', 'markdown', 'md', 'mdx', 'pdf', 'html', 'htm', 'xlsx', 'xls', 'docx', 'csv', 'vtt', 'properties'];
 /** Only the start of a file is "extracted": a 100 MB upload must not be read into memory. */
 const EXTRACT_BYTES = 1024 * 1024;
@@ -82,7 +82,7 @@ function extractText(file: UploadedFile): string {
 
 /**
  * The multipart `file` + `data` (a JSON string) of the file routes. Create answers a bad extension or
- * size as 400 invalid_param with an empty message, the update routes as 415/413 (§4.3).
+ * size as 400 invalid_param with an empty message, the update routes as 415/413 (docs/dify-behaviour.md, 'Documents').
  */
 async function receiveDocumentFile(ctx: Ctx, route: 'create' | 'update'): Promise<{ file?: UploadedFile; data: DocumentArgs }> {
 	const received = await receiveSingleFile(ctx, () => ctx.state.uploadLimits.fileBytes);

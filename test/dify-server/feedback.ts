@@ -40,7 +40,7 @@ async function rate(ctx: Ctx): Promise<void> {
 	await ctx.out.json(200, { result: 'success' });
 }
 
-/** App-wide feedback list (§2.12): ISO timestamps, limit up to 101, and only `{data}`. */
+/** App-wide feedback list (docs/dify-behaviour.md, 'Feedback'): ISO timestamps, limit up to 101, and only `{data}`. */
 function list(ctx: Ctx) {
 	const page = queryInt(ctx, 'page', 1, 1, Number.MAX_SAFE_INTEGER);
 	const limit = queryInt(ctx, 'limit', 20, 1, 101);

@@ -228,7 +228,7 @@ export interface ResolvedFile {
 }
 
 /**
- * Turns one file mapping (§1.9) into a file, with Dify's messages. `allowedTypes` comes from the
+ * Turns one file mapping (docs/dify-behaviour.md, 'Files') into a file, with Dify's messages. `allowedTypes` comes from the
  * variable or feature; a file of another user is "Invalid upload file" like in Dify.
  */
 export function resolveFileMapping(

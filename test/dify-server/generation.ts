@@ -26,7 +26,7 @@ const PRICE_UNIT = 0.001;
 
 /**
  * LLM usage: Dify serialises the Decimal money fields as strings in SSE and as numbers in the
- * blocking JSON (§1.7), so the caller picks the representation.
+ * blocking JSON (docs/dify-behaviour.md, 'Numbers, money and timestamps'), so the caller picks the representation.
  */
 export function usage(promptTokens: number, completionTokens: number, moneyAs: 'string' | 'number') {
 	const promptPrice = promptTokens * PROMPT_UNIT * PRICE_UNIT;

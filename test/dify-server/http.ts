@@ -59,6 +59,8 @@ export type Handler = (ctx: Ctx) => Promise<void> | void;
 
 interface Route {
 	method: string;
+	/** As registered, e.g. `/conversations/{conversation_id:uuid}`. */
+	pattern: string;
 	segments: string[];
 	auth: AuthKind;
 	handler: Handler;
@@ -80,7 +82,12 @@ export class Router {
 	private readonly routes: Route[] = [];
 
 	add(method: string, pattern: string, auth: AuthKind, handler: Handler): void {
-		this.routes.push({ method, segments: pattern.split('/').filter(Boolean), auth, handler });
+		this.routes.push({ method, pattern, segments: pattern.split('/').filter(Boolean), auth, handler });
+	}
+
+	/** Every route served, in registration order. */
+	list(): { method: string; pattern: string; auth: AuthKind }[] {
+		return this.routes.map(({ method, pattern, auth }) => ({ method, pattern, auth }));
 	}
 
 	match(method: string, path: string): RouteMatch {

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import type { Ctx } from './http';
 import { HttpError, notFound, Router, unauthorized, WERKZEUG_METHOD_NOT_ALLOWED } from './http';
 import { ServerState } from './state';
-import { ResponseWriter } from './writer';
+import { ResponseWriter, type ResponseTap } from './writer';
 import { addRule, applyPreflight, takeRule } from './misbehave';
 import { generateKey, registerApp, registerAppRoutes } from './apps';
 import { registerChatRoutes } from './chat';
@@ -27,10 +27,10 @@ import { registerAudioRoutes } from './audio';
 import { multipartBoundary } from './multipart';
 import { serveSample } from './samples';
 import { admitGeneration, isGeneration, statsOf } from './concurrency';
-import type { DifyServer, RecordedRequest, StartOptions, UploadLimits } from './types';
+import type { DifyServer, RecordedRequest, StartOptions, UploadLimits, WrittenResponse } from './types';
 
 export type { ConcurrencyStats } from './concurrency';
-export type { DifyServer, MisbehaveRule, RecordedRequest, AppSpec, AppMode, StartOptions } from './types';
+export type { DifyServer, MisbehaveRule, RecordedRequest, AppSpec, AppMode, StartOptions, WrittenResponse } from './types';
 
 export const SERVER_VERSION = '1.14.2';
 
@@ -80,6 +80,11 @@ function authenticate(ctx: Ctx, kind: 'app' | 'knowledge'): void {
 	} else if (token !== ctx.state.knowledgeKey) {
 		throw unauthorized('Access token is invalid');
 	}
+}
+
+function bearerToken(header: string | undefined): string | undefined {
+	const space = header?.indexOf(' ') ?? -1;
+	return header && space > 0 ? header.slice(space + 1).trim() : undefined;
 }
 
 async function readBody(req: IncomingMessage): Promise<Buffer> {
@@ -136,10 +141,36 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 		}
 	}
 	const rule = isApi ? takeRule(state, method, path) : undefined;
+	const written: Buffer[] = [];
+	let head: { status: number; headers: WrittenResponse['headers'] } = { status: 0, headers: {} };
+	const tap: ResponseTap | undefined = state.onResponse
+		? {
+				head: (status, headers) => {
+					head = { status, headers: Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v])) };
+				},
+				chunk: (data) => written.push(Buffer.from(data)),
+			}
+		: undefined;
+	if (state.onResponse) {
+		const report = state.onResponse;
+		res.once('close', () =>
+			report({
+				method,
+				path,
+				api: isApi,
+				route: record.route,
+				key: bearerToken(req.headers.authorization),
+				misbehaved: rule !== undefined,
+				status: head.status,
+				headers: head.headers,
+				body: Buffer.concat(written),
+			}),
+		);
+	}
 	const ctx: Ctx = {
 		req,
 		res,
-		out: new ResponseWriter(res, state.timers, rule),
+		out: new ResponseWriter(res, state.timers, rule, tap),
 		state,
 		method,
 		path,
@@ -164,6 +195,7 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 		if (match.kind === 'not_found') throw notFound();
 		if (match.kind === 'method_not_allowed') throw new HttpError(405, 'method_not_allowed', WERKZEUG_METHOD_NOT_ALLOWED);
 		ctx.params = match.params;
+		record.route = `${method} ${match.route.pattern}`;
 		if (match.route.auth !== 'none') authenticate(ctx, match.route.auth);
 		if (ctx.app && isGeneration(method, path)) admitGeneration(ctx, ctx.app);
 		await match.route.handler(ctx);
@@ -192,6 +224,7 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 	);
 	state.knowledgeKey = generateKey('dataset-');
 	state.onFrame = opts.onFrame;
+	state.onResponse = opts.onResponse;
 	const keys = {
 		chat: registerApp(state, { mode: 'chat' }).key,
 		agentChat: registerApp(state, { mode: 'agent-chat' }).key,
@@ -236,6 +269,7 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 			state.limitOverrides.set(appByKey(state, key).id, maxActiveRequests);
 		},
 		concurrency: (key) => ({ ...statsOf(state, appByKey(state, key)) }),
+		routes: () => router.list(),
 		runs: (key) => {
 			const app = appByKey(state, key);
 			return [...state.runs.values()].filter((r) => r.appId === app.id).map((r) => ({ id: r.id, taskId: r.taskId, status: r.status }));

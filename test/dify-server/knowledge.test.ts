@@ -1,6 +1,6 @@
 /**
  * The Knowledge routes of the test server over real HTTP, every JSON answer checked against Dify's
- * OpenAPI description, plus the quirks of §4 that the node depends on.
+ * OpenAPI description, plus the quirks the node depends on (docs/dify-behaviour.md, 'Knowledge API' and the sections after it).
  */
 import { startDifyServer, type DifyServer } from './index';
 import { validateRequest, validateResponse } from '../support/openapi';
@@ -111,7 +111,7 @@ test('every Knowledge route answers in Dify\'s shapes', async () => {
 	expect((await api('DELETE', `/datasets/${ds.id}`)).status).toBe(204);
 });
 
-test('the aliases of §4 still answer: underscore routes, POST update-by-file, hit-testing', async () => {
+test('the older route spellings still answer: underscore routes, POST update-by-file, hit-testing', async () => {
 	const ds = (await api('POST', '/datasets', { name: 'Aliases', indexing_technique: 'economy' })).json;
 	const created = await api('POST', `/datasets/${ds.id}/document/create_by_text`, { name: 'a', text: 'alias text' }, { quirk: true });
 	expect(created.status).toBe(200);

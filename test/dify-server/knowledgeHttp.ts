@@ -1,9 +1,9 @@
-/** Admission and lookups every Knowledge route shares, with Dify's status codes and messages (§1.2, §4). */
+/** Admission and lookups every Knowledge route shares, with Dify's status codes and messages (docs/dify-behaviour.md, 'Authentication and keys', 'Knowledge API'). */
 import type { Ctx } from './http';
 import { HttpError, invalidParam, notFound } from './http';
 import type { KbDataset, KbDocument, KbSegment } from './knowledgeStore';
 
-/** A dataset in the path must exist in the key's workspace and have its API on (§1.2). */
+/** A dataset in the path must exist in the key's workspace and have its API on (docs/dify-behaviour.md, 'Authentication and keys'). */
 export function datasetOf(ctx: Ctx): KbDataset {
 	const dataset = ctx.state.knowledge.datasets.get(ctx.params.dataset_id);
 	if (!dataset) throw notFound('Dataset not found.');

@@ -1,4 +1,4 @@
-/** Metadata fields, workspace tags and models of the Knowledge API (dify-service-api.md §4.6–§4.8). */
+/** Metadata fields, workspace tags and models of the Knowledge API (docs/dify-behaviour.md, 'Metadata', 'Tags', 'Models'). */
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Router } from './http';
 import { HttpError, invalidParam, notFound, readJsonObject } from './http';
@@ -70,7 +70,7 @@ function builtIn(ctx: Ctx) {
 
 function toggleBuiltIn(ctx: Ctx) {
 	const dataset = datasetOf(ctx);
-	// Other actions silently do nothing (§4.6).
+	// Other actions silently do nothing (docs/dify-behaviour.md, 'Metadata').
 	if (ctx.params.action === 'enable') dataset.builtInFieldEnabled = true;
 	if (ctx.params.action === 'disable') dataset.builtInFieldEnabled = false;
 	return ctx.out.json(200, { result: 'success' });
@@ -97,7 +97,7 @@ function setDocumentMetadata(ctx: Ctx) {
 }
 
 function tagJson(tag: { id: string; name: string; targets: Set<string> }) {
-	// binding_count is a string in Dify's answer (§4.7).
+	// binding_count is a string in Dify's answer (docs/dify-behaviour.md, 'Tags').
 	return { id: tag.id, name: tag.name, type: 'knowledge', binding_count: String(tag.targets.size) };
 }
 
@@ -155,7 +155,7 @@ function bind(ctx: Ctx) {
 
 function unbind(ctx: Ctx) {
 	const body = readJsonObject(ctx);
-	// The legacy single `tag_id` is still accepted (§4.7).
+	// The legacy single `tag_id` is still accepted (docs/dify-behaviour.md, 'Tags').
 	const ids = Array.isArray(body.tag_ids) ? body.tag_ids : str(body.tag_id) ? [body.tag_id] : [];
 	if (!ids.length) throw invalidParam('Tag IDs is required.');
 	const dataset = targetOf(ctx, body);

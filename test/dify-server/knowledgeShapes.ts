@@ -1,4 +1,4 @@
-/** The wire shapes of the Knowledge API (dify-service-api.md §4.1), built from the store. */
+/** The wire shapes of the Knowledge API (docs/dify-behaviour.md, 'Knowledge bases', 'Documents', 'Chunks and child chunks'), built from the store. */
 import type { ServerState } from './state';
 import { ACCOUNT } from './state';
 import { displayStatus, type KbChildChunk, type KbDataset, type KbDocument, type KbSegment, type KnowledgeStore } from './knowledgeStore';
@@ -16,7 +16,7 @@ const DEFAULT_RETRIEVAL = {
 
 export function retrievalOf(dataset: KbDataset): Record<string, unknown> {
 	const model = { ...DEFAULT_RETRIEVAL, ...(dataset.retrievalModel ?? {}) };
-	// Economy datasets always search by keyword (§4.2).
+	// Economy datasets always search by keyword (docs/dify-behaviour.md, 'Knowledge bases').
 	if (dataset.indexingTechnique === 'economy') model.search_method = 'keyword_search';
 	return model;
 }
@@ -114,7 +114,7 @@ export function documentJson(state: ServerState, document: KbDocument): Record<s
 	};
 }
 
-/** `GET …/documents/{id}` with `metadata=all|only|without` (§4.3). */
+/** `GET …/documents/{id}` with `metadata=all|only|without` (docs/dify-behaviour.md, 'Documents'). */
 export function documentDetailJson(state: ServerState, document: KbDocument, metadata: string): Record<string, unknown> {
 	if (metadata === 'only') return { id: document.id, doc_type: null, doc_metadata: metadataValues(state, document) };
 	const segments = state.knowledge.segmentsOf(document.id);

@@ -15,7 +15,7 @@ export interface KbDataset {
 	summaryIndexSetting: Record<string, unknown> | null;
 	/** `chunk_structure`: the doc_form of the first document, then fixed. */
 	docForm: string | null;
-	/** The latest process rule: documents without one reuse it (§4.3). */
+	/** The latest process rule: documents without one reuse it (docs/dify-behaviour.md, 'Process rules'). */
 	processRule: Record<string, unknown> | null;
 	partialMembers: string[];
 	enableApi: boolean;
@@ -255,7 +255,7 @@ export function advanceIndexing(store: KnowledgeStore, document: KbDocument, at:
 	}
 }
 
-/** Display status (§4.1), derived like Dify does. */
+/** Display status (docs/dify-behaviour.md, 'Indexing states'), derived like Dify does. */
 export function displayStatus(document: KbDocument): string {
 	if (document.archived) return 'archived';
 	if (document.indexingStatus === 'waiting') return 'queuing';

@@ -50,7 +50,7 @@ function messageView(state: ServerState, m: Message, previous: Message | undefin
 	};
 }
 
-/** History (§2.14): the newest `limit` messages older than `first_id`, returned oldest → newest. */
+/** History (docs/dify-behaviour.md, 'Messages', 'Pagination'): the newest `limit` messages older than `first_id`, returned oldest → newest. */
 function history(ctx: Ctx) {
 	if (!CHAT_MODES.includes(ctx.app!.mode)) throw notChatApp();
 	const conversationId = ctx.query.get('conversation_id');

@@ -12,7 +12,7 @@ export function conversationName(query: string, autoGenerate: boolean): string {
 	return `${[...query].slice(0, 20).join('')}…`;
 }
 
-/** Conversation variables are Python `str()` of the value in Dify (§1.7): mimic the literal style. */
+/** Conversation variables are Python `str()` of the value in Dify (docs/dify-behaviour.md, 'Conversation variables'): mimic the literal style. */
 export function pythonStr(value: unknown): string {
 	if (value === null || value === undefined) return 'None';
 	if (typeof value === 'string') return value;
@@ -65,7 +65,7 @@ export function createConversation(
 	return conversation;
 }
 
-/** A conversation visible to this app and user; anything else counts as not existing (§1.4). */
+/** A conversation visible to this app and user; anything else counts as not existing (docs/dify-behaviour.md, 'The user partition'). */
 export function findConversation(state: ServerState, app: AppRuntime, user: EndUser | undefined, id: string) {
 	const c = state.conversations.get(id);
 	return c && user && c.appId === app.id && c.endUserId === user.id ? c : undefined;

@@ -43,7 +43,11 @@ export function createRun(
 	return run;
 }
 
-/** The family envelope of §3.2: chatflow frames carry the chat ids, workflow frames only the run. */
+/**
+ * The family envelope (docs/dify-behaviour.md, 'Stream events'): chatflow frames carry the chat ids,
+ * workflow frames only the run. The run id is also a field of every workflow and node event, in both
+ * families; a chatflow's message events do not carry it.
+ */
 export type Envelope = () => Frame;
 
 export const workflowEnvelope = (run: WorkflowRun): Envelope => () => ({ task_id: run.taskId, workflow_run_id: run.id });
@@ -55,8 +59,10 @@ export const chatflowEnvelope =
 		message_id: messageId,
 		created_at: createdAt,
 		task_id: run.taskId,
-		workflow_run_id: run.id,
 	});
+
+/** Events of the chat family's answer, which carry no run id. */
+const MESSAGE_EVENTS = new Set(['message', 'message_end', 'message_replace', 'message_file', 'tts_message', 'tts_message_end', 'agent_message', 'agent_thought']);
 
 export interface NodeExec {
 	id: string;
@@ -84,7 +90,8 @@ export class RunEmitter {
 	) {}
 
 	publish(event: string, fields: Frame): void {
-		const frame = { event, ...this.envelope(), ...fields };
+		const runId = MESSAGE_EVENTS.has(event) ? {} : { workflow_run_id: this.run.id };
+		const frame = { event, ...this.envelope(), ...runId, ...fields };
 		if (event.startsWith('node_')) this.run.nodeFrames.push(frame);
 		this.run.channel.publish(frame);
 	}
@@ -272,7 +279,7 @@ export function finishedData(run: WorkflowRun): Record<string, unknown> {
 	};
 }
 
-/** Blocking `data` of a paused run (§2.4). */
+/** Blocking `data` of a paused run (docs/dify-behaviour.md, 'Workflow runs'). */
 export function pausedData(run: WorkflowRun): Record<string, unknown> {
 	return {
 		...finishedData(run),

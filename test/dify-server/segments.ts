@@ -1,4 +1,4 @@
-/** Chunks (segments) and child chunks (dify-service-api.md §4.4). */
+/** Chunks (segments) and child chunks (docs/dify-behaviour.md, 'Chunks and child chunks'). */
 import { randomUUID } from 'node:crypto';
 import type { Ctx, Router } from './http';
 import { invalidParam, notFound, nowSeconds, queryInt, readJsonObject } from './http';
@@ -6,7 +6,7 @@ import { datasetOf, documentOf, segmentOf, str } from './knowledgeHttp';
 import { childChunkJson, pageOf, segmentJson } from './knowledgeShapes';
 import { displayStatus, type KbDocument, type KbSegment } from './knowledgeStore';
 
-/** Chunk writes need a finished, enabled document: Dify answers 404 otherwise (§4.4). */
+/** Chunk writes need a finished, enabled document: Dify answers 404 otherwise (docs/dify-behaviour.md, 'Chunks and child chunks'). */
 function writableDocument(ctx: Ctx): KbDocument {
 	const document = documentOf(ctx, datasetOf(ctx));
 	if (document.indexingStatus !== 'completed') throw notFound('Document is not completed.');
@@ -126,7 +126,7 @@ function listChildren(ctx: Ctx) {
 	const rows = segment.childChunks.filter((c) => c.content.includes(keyword));
 	const size = Math.min(limit, 100);
 	const { data } = pageOf(rows, page, limit);
-	// This list has no has_more, but total_pages (§1.6).
+	// This list has no has_more, but total_pages (docs/dify-behaviour.md, 'Pagination').
 	return ctx.out.json(200, { data: data.map(childChunkJson), total: rows.length, total_pages: Math.ceil(rows.length / size), page, limit });
 }
 

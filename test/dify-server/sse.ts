@@ -4,7 +4,7 @@ import type { ActiveStream } from './state';
 
 export const PING_FRAME = 'event: ping\n\n';
 
-/** How the family writes its `error` frame (§3.2); misbehaviour rules reuse it. */
+/** How the family writes its `error` frame (docs/dify-behaviour.md, 'Error frames'); misbehaviour rules reuse it. */
 export type ErrorEnvelope = (err: { code?: string; message: string; status: number }) => Frame;
 
 export const chatErrorEnvelope =

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
-import type { AppSpec, MisbehaveRule, RecordedRequest, UploadLimits } from './types';
+import type { AppSpec, MisbehaveRule, RecordedRequest, UploadLimits, WrittenResponse } from './types';
 import { Timers } from './timers';
 import type { ConcurrencyStats } from './concurrency';
 import type { RunChannel } from './channel';
@@ -222,6 +222,7 @@ export class ServerState {
 	knowledge = new KnowledgeStore();
 	seq = 0;
 	onFrame?: (path: string, frame: Record<string, unknown>) => void;
+	onResponse?: (response: WrittenResponse) => void;
 
 	constructor(
 		readonly uploadLimits: UploadLimits,

@@ -82,7 +82,7 @@ export function call(base: string, path: string, opts: RequestOptions = {}): Pro
 
 export type SseFrame = { kind: 'data'; data: Record<string, unknown> } | { kind: 'ping' };
 
-/** The consumer checklist of §3.6, strictly: blank-line separated frames, `data:` JSON or `event: ping`. */
+/** Dify's stream format (docs/dify-behaviour.md, 'Stream format'), strictly: blank-line separated frames, `data:` JSON or `event: ping`. */
 export function parseSse(text: string): SseFrame[] {
 	const frames: SseFrame[] = [];
 	for (const block of text.split('\n\n')) {

@@ -84,6 +84,26 @@ export interface StartOptions {
 	frameDelayMs?: number;
 	/** Called just before each SSE data frame is written (the bench times first-token latency with it). */
 	onFrame?: (path: string, frame: Record<string, unknown>) => void;
+	/** Called with every complete answer the server wrote (the contract test validates them all). */
+	onResponse?: (response: WrittenResponse) => void;
+}
+
+/** One answer exactly as written to the socket. */
+export interface WrittenResponse {
+	method: string;
+	/** Path relative to `/v1` for API requests, without the query string. */
+	path: string;
+	/** False for the signed file URLs and samples outside `/v1`. */
+	api: boolean;
+	/** The route pattern that answered, e.g. `GET /conversations/{conversation_id:uuid}`; undefined when none matched. */
+	route?: string;
+	/** The key the request was made with, for telling app types apart. */
+	key?: string;
+	/** Whether a misbehaviour rule shaped the answer. */
+	misbehaved: boolean;
+	status: number;
+	headers: Record<string, string | string[] | number | undefined>;
+	body: Buffer;
 }
 
 export interface RecordedMultipartFile {
@@ -103,6 +123,8 @@ export interface RecordedRequest {
 	json?: unknown;
 	multipart?: { fields: Record<string, string>; files: RecordedMultipartFile[] };
 	rawBodyLength: number;
+	/** The route pattern that answered, e.g. `GET /conversations/{conversation_id:uuid}`. */
+	route?: string;
 }
 
 export interface MisbehaveRule {
@@ -155,4 +177,6 @@ export interface DifyServer {
 	concurrency(key: string): ConcurrencyStats;
 	/** The app's workflow runs (running ones too, which Dify's log list does not show), oldest first. */
 	runs(key: string): Array<{ id: string; taskId: string; status: string }>;
+	/** Every route this server serves under `/v1` (besides `GET /`). */
+	routes(): Array<{ method: string; pattern: string; auth: 'app' | 'knowledge' | 'none' }>;
 }

@@ -6,7 +6,7 @@ import { TENANT_ID } from './state';
 
 export const DEFAULT_USER = 'DEFAULT-USER';
 
-/** `user` where the endpoint requires it (§1.4): missing or empty is a 400 before anything else. */
+/** `user` where the endpoint requires it (docs/dify-behaviour.md, 'The user partition'): missing or empty is a 400 before anything else. */
 export function requireUserArg(value: unknown): string {
 	if (typeof value !== 'string' || value === '') throw invalidParam('Arg user must be provided.');
 	return value;

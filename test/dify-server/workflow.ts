@@ -201,14 +201,14 @@ async function stopWorkflowTask(ctx: Ctx): Promise<void> {
 	const body = readJsonObject(ctx);
 	requireUserArg(body.user);
 	if (ctx.app!.mode !== 'workflow') throw notWorkflowApp();
-	// Workflow stop does not check `user` (§1.4).
+	// Workflow stop does not check `user` (docs/dify-behaviour.md, 'The user partition').
 	for (const run of ctx.state.runs.values()) {
 		if (run.taskId === ctx.params.task_id && run.appId === ctx.app!.id) run.stopRequested = true;
 	}
 	await ctx.out.json(200, { result: 'success' });
 }
 
-/** Reattach (§2.7): finished → one workflow_finished frame; else the current segment, then live. */
+/** Reattach (docs/dify-behaviour.md, 'Reattaching to a run'): finished → one workflow_finished frame; else the current segment, then live. */
 async function events(ctx: Ctx): Promise<void> {
 	const app = ctx.app!;
 	if (app.mode !== 'workflow' && app.mode !== 'advanced-chat') throw notWorkflowApp();

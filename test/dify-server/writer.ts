@@ -2,6 +2,11 @@ import type { OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import type { MisbehaveRule } from './types';
 import type { Timers } from './timers';
 
+export interface ResponseTap {
+	head(status: number, headers: OutgoingHttpHeaders): void;
+	chunk(data: Buffer): void;
+}
+
 /**
  * Every byte of a response goes through here so that `splitAt` can cut the body at absolute
  * offsets (also inside a multi-byte character) and deliver the pieces as separate socket writes.
@@ -15,6 +20,8 @@ export class ResponseWriter {
 		private readonly res: ServerResponse,
 		private readonly timers: Timers,
 		rule: MisbehaveRule | undefined,
+		/** Sees the head and every byte written, when the server was started with `onResponse`. */
+		private readonly tap?: ResponseTap,
 	) {
 		this.splits = [...new Set(rule?.splitAt ?? [])].filter((n) => n > 0).sort((a, b) => a - b);
 	}
@@ -28,7 +35,9 @@ export class ResponseWriter {
 	}
 
 	head(status: number, headers: OutgoingHttpHeaders): void {
-		if (!this.res.headersSent) this.res.writeHead(status, headers);
+		if (this.res.headersSent) return;
+		this.tap?.head(status, headers);
+		this.res.writeHead(status, headers);
 	}
 
 	/** Resolves once the data (and the pauses between its split pieces) has been handed to the socket. */
@@ -67,6 +76,7 @@ export class ResponseWriter {
 		while (offset < buf.length && this.alive) {
 			const cut = this.splits.find((s) => s > this.written && s < this.written + (buf.length - offset));
 			const size = cut === undefined ? buf.length - offset : cut - this.written;
+			this.tap?.chunk(buf.subarray(offset, offset + size));
 			this.res.write(buf.subarray(offset, offset + size));
 			offset += size;
 			this.written += size;

@@ -114,7 +114,7 @@ beforeAll(async () => {
 		}),
 	]);
 
-	// Issue 4: two turns keep the conversation; a chatflow pause returns its form token.
+	// Conversations: two turns keep the conversation; a chatflow pause returns its form token.
 	add('e2eTwoTurns00001', 'chatbot two turns', [
 		chatbot(server, 'Turn 1', 'chat', { ...send, query: 'first turn', responseMode: 'streaming' }),
 		chatbot(server, 'Turn 2', 'chat', {
@@ -127,7 +127,7 @@ beforeAll(async () => {
 	add('e2eChatflowPause', 'chatflow pause', [
 		difyNode('difyChatflow', 'Dify', credentialRef(server, 'advancedChat'), { ...send, query: 'needs approval [pause]', responseMode: 'streaming' }),
 	]);
-	// Issue 5: several items, a failed run, a paused run answered through Human Input.
+	// Workflows: several items, a failed run, a paused run answered through Human Input.
 	const runNode = (name: string, inputs: string, extra: Record<string, unknown> = {}) =>
 		difyNode('difyWorkflow', name, credentialRef(server, 'workflow'), {
 			resource: 'workflow',

@@ -1,12 +1,14 @@
 /**
  * Validation against Dify's own OpenAPI description (dify-docs, documents 1.16; its structure is
- * kept in test/support/dify-openapi), a contract nobody on this project wrote. Where it disagrees with `dify-service-api.md` (read from Dify's server
- * code), the server code wins: those disagreements are the explicit KNOWN_DIFFERENCES below, each
- * applied as a schema patch so everything else is still checked.
+ * kept in test/support/dify-openapi), a contract nobody on this project wrote. Where it disagrees with
+ * Dify's server code, the server code wins: each disagreement is an explicit entry below that names the
+ * heading of docs/dify-behaviour.md explaining it, applied as a schema patch so that everything else
+ * is still checked. test/unit/dify-behaviour.test.ts holds every heading named here to that page.
  */
 import { readFileSync } from 'fs';
 import path from 'path';
-import Ajv, { type ValidateFunction } from 'ajv';
+import Ajv2019 from 'ajv/dist/2019';
+import type { ValidateFunction } from 'ajv';
 import addFormats from 'ajv-formats';
 
 /** The structure of Dify's OpenAPI description, extracted by scripts/extract-openapi.js (CC BY 4.0, see its README). */
@@ -14,107 +16,187 @@ export const SPEC_PATH = path.resolve(__dirname, 'dify-openapi/structure.json');
 
 type Json = Record<string, unknown>;
 
+/** A heading of docs/dify-behaviour.md whose text describes how Dify's server differs from its OpenAPI description. */
+export type BehaviourHeading = string;
+
 interface KnownDifference {
 	/** JSON pointer into the spec, before the OpenAPI → JSON Schema conversion. */
 	pointer: string;
 	/** Replaces the schema node at `pointer`. */
 	schema: Json;
+	heading: BehaviourHeading;
 	why: string;
 }
 
 const MONEY = { type: ['string', 'number'] };
 const STRING_OR_NULL = { type: ['string', 'null'] };
 
-const nullableStrings = (schemaPointer: string, props: string[], why: string): KnownDifference[] =>
-	props.map((p) => ({ pointer: `${schemaPointer}/properties/${p}`, schema: STRING_OR_NULL, why }));
+const nullableStrings = (schemaPointer: string, props: string[], heading: BehaviourHeading, why: string): KnownDifference[] =>
+	props.map((p) => ({ pointer: `${schemaPointer}/properties/${p}`, schema: STRING_OR_NULL, heading, why }));
+
+/** Fields Dify's server sends that the description does not list: added to the properties map at `properties`. */
+const extraFields = (properties: string, fields: Record<string, Json>, heading: BehaviourHeading, why: string): KnownDifference[] =>
+	Object.entries(fields).map(([name, schema]) => ({ pointer: `${properties}/${name}`, schema, heading, why }));
+
+const S = '/components/schemas';
+const STRING = { type: 'string' };
+const ANY_OBJECT_OR_NULL = { type: ['object', 'null'] };
+const ARRAY_OR_NULL = { type: ['array', 'null'] };
+const NUMBER_OR_NULL = { type: ['number', 'null'] };
+const BOOLEAN = { type: 'boolean' };
+const STRINGS = { type: 'array', items: { type: 'string' } };
 
 export const KNOWN_DIFFERENCES: KnownDifference[] = [
+	...extraFields(`${S}/StreamEventChatMessage/allOf/2/properties`, { id: STRING, from_variable_selector: ARRAY_OR_NULL }, 'Stream events', 'message frames carry the message id and the producing variable.'),
+	...extraFields(`${S}/StreamEventMessage/allOf/2/properties`, { id: STRING, from_variable_selector: ARRAY_OR_NULL }, 'Stream events', 'message frames carry the message id and the producing variable.'),
+	...extraFields(`${S}/StreamEventChatAgentMessage/allOf/2/properties`, { id: STRING }, 'Stream events', 'agent_message frames carry the message id.'),
+	...extraFields(`${S}/StreamEventChatAgentThought/allOf/2/properties`, { tool_labels: ANY_OBJECT_OR_NULL }, 'Stream events', 'agent_thought frames carry tool_labels.'),
+	...extraFields(`${S}/StreamEventChatMessageEnd/allOf/2/properties`, { files: ARRAY_OR_NULL }, 'Stream events', 'Chat message_end frames carry the answer\'s files, as completion ones do.'),
+	...extraFields(
+		`${S}/StreamEventNodeStarted/allOf/2/properties/data/properties`,
+		{ inputs_truncated: BOOLEAN, agent_strategy: ANY_OBJECT_OR_NULL },
+		'Stream events',
+		'Node events of a chatflow carry the same fields as a workflow\'s (truncation flags since 1.9, agent_strategy).',
+	),
+	...extraFields(`${S}/WorkflowStreamEventNodeStarted/allOf/2/properties/data/properties`, { agent_strategy: ANY_OBJECT_OR_NULL }, 'Stream events', 'node_started carries agent_strategy.'),
+	...extraFields(
+		`${S}/StreamEventNodeFinished/allOf/2/properties/data/properties`,
+		{ inputs_truncated: BOOLEAN, process_data_truncated: BOOLEAN, outputs_truncated: BOOLEAN },
+		'Stream events',
+		'Node events of a chatflow carry the truncation flags (since 1.9).',
+	),
+	...extraFields(`${S}/StreamEventWorkflowFinished/allOf/2/properties/data/properties`, { created_by: ANY_OBJECT_OR_NULL }, 'Stream events', 'A chatflow\'s workflow_finished names who ran it, as a workflow\'s does.'),
+	...extraFields(`${S}/StreamEventWorkflowPaused/allOf/2/properties`, { workflow_run_id: STRING }, 'Stream events', 'workflow_paused carries the run id beside its data, in both families.'),
+	...extraFields(`${S}/Usage/properties`, { time_to_first_token: NUMBER_OR_NULL, time_to_generate: NUMBER_OR_NULL }, 'Numbers, money and timestamps', 'usage carries timing fields.'),
+	...extraFields(
+		`${S}/RetrieverResource/properties`,
+		{ retriever_from: STRING, page: { type: ['integer', 'null'] }, title: STRING_OR_NULL, files: ARRAY_OR_NULL, doc_metadata: ANY_OBJECT_OR_NULL },
+		'Chat messages',
+		'Retriever resources carry more fields than described.',
+	),
+	...extraFields(`${S}/ChatCompletionResponse/properties/metadata/properties`, { annotation_reply: ANY_OBJECT_OR_NULL }, 'Annotations', 'An answer given from an annotation says so in metadata.annotation_reply.'),
+	...extraFields(`${S}/ChatCompletionResponse/properties`, { workflow_run_id: STRING, data: { type: 'object' } }, 'Chat messages', 'A chatflow paused at a Human Input node answers blocking with the run id and the paused run.'),
+	...extraFields(`${S}/WorkflowFinishedData/properties`, { paused_nodes: STRINGS, reasons: { type: 'array' } }, 'Workflow runs', 'A paused blocking run lists its paused nodes and pause reasons.'),
+	...extraFields(`${S}/AppParametersResponse/properties/sensitive_word_avoidance/properties`, { type: STRING, configs: { type: 'array' } }, 'App info, parameters, meta and site', 'Moderation settings carry their type and configs.'),
+	...extraFields(
+		`${S}/AppParametersResponse/properties/file_upload/properties`,
+		{ enabled: BOOLEAN, number_limits: { type: 'integer' }, allowed_file_types: STRINGS, allowed_file_extensions: STRINGS, allowed_file_upload_methods: STRINGS },
+		'App info, parameters, meta and site',
+		'file_upload describes all file types, not only images.',
+	),
+	...extraFields(
+		'/paths/~1datasets~1{dataset_id}~1documents~1{document_id}/get/responses/200/content/application~1json/schema/properties/data_source_info/properties',
+		{ upload_file_id: STRING_OR_NULL },
+		'Documents',
+		'data_source_info of an uploaded document names the upload file id.',
+	),
 	...['prompt_unit_price', 'prompt_price_unit', 'prompt_price', 'completion_unit_price', 'completion_price_unit', 'completion_price', 'total_price'].map(
 		(field): KnownDifference => ({
 			pointer: `/components/schemas/Usage/properties/${field}`,
 			schema: MONEY,
-			why: '§1.7: Decimal money fields are strings in SSE but numbers in blocking JSON; the spec says string only.',
+			heading: 'Numbers, money and timestamps',
+			why: 'Decimal money fields are strings in SSE but numbers in blocking JSON; the spec says string only.',
 		}),
 	),
-	{
-		pointer: '/components/schemas/AppInfoResponse/properties/description',
-		schema: STRING_OR_NULL,
-		why: '§2.17: /info description is null when the app has none.',
-	},
-	{
-		pointer: '/components/schemas/AppInfoResponse/properties/author_name',
-		schema: STRING_OR_NULL,
-		why: '§2.17: author_name may be null.',
-	},
-	{
-		pointer: '/components/schemas/WebAppSettingsResponse/properties/chat_color_theme',
-		schema: STRING_OR_NULL,
-		why: '§2.17: chat_color_theme is null until a theme is chosen.',
-	},
-	{
-		pointer: '/components/schemas/WebAppSettingsResponse/properties/icon_type',
-		schema: STRING_OR_NULL,
-		why: '§2.17: icon_type may be null.',
-	},
-	{
-		pointer: '/components/schemas/WebAppSettingsResponse/properties/description',
-		schema: STRING_OR_NULL,
-		why: 'Site description is nullable in the site model.',
-	},
+	...nullableStrings(
+		'/components/schemas/AppInfoResponse',
+		['description', 'author_name'],
+		'App info, parameters, meta and site',
+		'/info sends null for an app without a description or author.',
+	),
+	...nullableStrings(
+		'/components/schemas/WebAppSettingsResponse',
+		['chat_color_theme', 'icon_type', 'description'],
+		'App info, parameters, meta and site',
+		'/site sends null until a theme, icon or description is set.',
+	),
 	{
 		pointer: '/components/schemas/AppParametersResponse/properties/user_input_form/items',
 		schema: { type: 'object', minProperties: 1, maxProperties: 1 },
-		why: '§7.2: items are single-key objects of many more types (number, checkbox, file, file-list, json_object…) than the three the spec lists in a oneOf that open objects can never satisfy exactly once.',
+		heading: 'Input form',
+		why: 'Items are single-key objects of many more types (number, checkbox, file, file-list, json_object…) than the three the spec lists in a oneOf that open objects can never satisfy exactly once.',
 	},
 	{
 		pointer: '/components/schemas/UserInputFormItem',
 		schema: { type: 'object', minProperties: 1, maxProperties: 1 },
+		heading: 'Input form',
 		why: 'Same as the inline user_input_form items.',
 	},
 	{
 		pointer: '/components/schemas/AgentThoughtItem/properties/files',
 		schema: { type: 'array' },
-		why: '§2.14: agent thought files are file objects/ids; the spec types them as strings.',
+		heading: 'Messages',
+		why: 'Agent thought files in the history are file objects or ids; the spec types them as strings.',
 	},
 	{
 		pointer: '/components/schemas/ConversationMessageItem/properties/feedback',
 		schema: { type: ['object', 'null'] },
-		why: 'Kept nullable; the spec shape is respected otherwise.',
+		heading: 'Messages',
+		why: 'A message nobody rated has feedback null.',
 	},
 	...nullableStrings(
 		'/components/schemas/Dataset/properties/external_knowledge_info',
 		['external_knowledge_id', 'external_knowledge_api_id', 'external_knowledge_api_name', 'external_knowledge_api_endpoint'],
-		'§4.1: internal (vendor) knowledge bases carry an external_knowledge_info object of nulls.',
+		'Knowledge bases',
+		'Internal (vendor) knowledge bases carry an external_knowledge_info object of nulls.',
 	),
 	...nullableStrings(
 		'/components/schemas/Dataset/properties/icon_info',
 		['icon_type', 'icon', 'icon_background', 'icon_url'],
-		'§4.1: icon_info fields are null for knowledge bases without an icon.',
+		'Knowledge bases',
+		'icon_info fields are null for knowledge bases without an icon.',
 	),
 	...nullableStrings(
 		'/components/schemas/Dataset',
 		['doc_form', 'chunk_structure', 'embedding_model', 'embedding_model_provider', 'indexing_technique'],
-		'§4.1: a knowledge base has no chunk structure until its first document, and no embedding model or indexing technique until one is chosen.',
+		'Knowledge bases',
+		'A knowledge base has no chunk structure until its first document, and no embedding model or indexing technique until one is chosen.',
 	),
 	{
 		pointer: '/components/schemas/RetrieverResource/properties/summary',
 		schema: STRING_OR_NULL,
-		why: '§2.1: retriever resource fields may be null.',
+		heading: 'Chat messages',
+		why: 'Retriever resource fields may be null.',
 	},
 ];
 
-/** Statuses the reference documents but the spec does not list for an operation. */
-export const UNDOCUMENTED_STATUSES: { method: string; path: string; status: number; why: string }[] = [
-	{ method: '*', path: '*', status: 401, why: '§1.2: every authenticated route answers 401; the spec documents it only in securitySchemes.' },
-	{ method: '*', path: '*', status: 415, why: '§1.3: JSON routes answer 415 unsupported_media_type for a wrong Content-Type.' },
-	{ method: '*', path: '*', status: 429, why: 'Misbehaviour rule / concurrency limiter: any generation route can be rate limited.' },
-	{ method: '*', path: '*', status: 502, why: 'Misbehaviour rule: proxy page in front of Dify.' },
-	{ method: '*', path: '*', status: 500, why: '§1.5: uncaught errors answer 500 on any route.' },
-	{ method: '*', path: '*', status: 404, why: '§1.3: malformed UUID path ids fall through to werkzeug 404 on any route.' },
-	{ method: '*', path: '*', status: 400, why: '§1.3/§1.5: bad JSON (400 bad_request) and ValueErrors (400 invalid_param) on any route.' },
-	{ method: 'POST', path: '/files/upload', status: 413, why: 'documented' },
-	{ method: 'GET', path: '/files/{file_id}/preview', status: 200, why: 'raw bytes' },
-	{ method: 'POST', path: '/text-to-audio', status: 200, why: '§2.16: JSON null quirk for unknown message_id.' },
+/** Statuses Dify's server answers but the spec does not list for an operation. */
+export const UNDOCUMENTED_STATUSES: { method: string; path: string; status: number; heading: BehaviourHeading; why: string; json?: Json }[] = [
+	{ method: '*', path: '*', status: 401, heading: 'Authentication and keys', why: 'Every authenticated route answers 401; the spec documents it only in securitySchemes.' },
+	{ method: '*', path: '*', status: 415, heading: 'Request bodies', why: 'JSON routes answer 415 unsupported_media_type for a wrong Content-Type.' },
+	{ method: '*', path: '*', status: 429, heading: 'Rate limits and concurrency', why: 'Any generation route can meet the concurrency limit; misbehaviour rules can answer 429 anywhere.' },
+	{ method: '*', path: '*', status: 502, heading: 'Error envelope', why: 'A proxy in front of Dify answers 502 (misbehaviour rule).' },
+	{ method: '*', path: '*', status: 500, heading: 'Error envelope', why: 'Uncaught errors answer 500 on any route.' },
+	{ method: '*', path: '*', status: 404, heading: 'Request bodies', why: 'Malformed UUID path ids fall through to werkzeug 404 on any route.' },
+	{ method: '*', path: '*', status: 400, heading: 'Error envelope', why: 'Bad JSON (400 bad_request) and ValueErrors (400 invalid_param) on any route.' },
+	{ method: 'POST', path: '/text-to-audio', status: 200, heading: 'Audio', why: 'JSON null for an unknown message_id or an empty answer.', json: { type: 'null' } },
+];
+
+/** JSON answers that are not Dify's error envelope although their status is an error, by route. */
+export const BARE_ERROR_BODIES: { method: string; path: string; heading: BehaviourHeading; schema: Json }[] = [
+	...['POST /datasets/{dataset_id}/documents/{document_id}/segments', 'POST /datasets/{dataset_id}/documents/{document_id}/segments/{segment_id}'].map((route) => ({
+		method: route.split(' ')[0],
+		path: route.split(' ')[1],
+		heading: 'Chunks and child chunks',
+		schema: { type: 'object', required: ['error'], additionalProperties: false, properties: { error: { type: 'string' } } },
+	})),
+];
+
+/**
+ * Older route spellings Dify still serves (docs/dify-behaviour.md, 'Knowledge API'): validated
+ * against the route they are aliases of. Keys are spec-style templates.
+ */
+export const ROUTE_ALIASES: Record<string, { method: string; path: string }> = {
+	'POST /datasets/{dataset_id}/document/create_by_text': { method: 'POST', path: '/datasets/{dataset_id}/document/create-by-text' },
+	'POST /datasets/{dataset_id}/document/create_by_file': { method: 'POST', path: '/datasets/{dataset_id}/document/create-by-file' },
+	'POST /datasets/{dataset_id}/documents/{document_id}/update_by_text': { method: 'POST', path: '/datasets/{dataset_id}/documents/{document_id}/update-by-text' },
+	'POST /datasets/{dataset_id}/documents/{document_id}/update_by_file': { method: 'PATCH', path: '/datasets/{dataset_id}/documents/{document_id}' },
+	'POST /datasets/{dataset_id}/hit-testing': { method: 'POST', path: '/datasets/{dataset_id}/retrieve' },
+};
+
+/** Binary answers whose Content-Type the spec describes differently from Dify's server. */
+export const BINARY_TYPE_DIFFERENCES: { method: string; path: string; heading: BehaviourHeading; why: string }[] = [
+	{ method: 'GET', path: '/files/{file_id}/preview', heading: 'Files', why: 'The preview is sent with the stored MIME type, not application/octet-stream.' },
 ];
 
 const ERROR_ENVELOPE: Json = {
@@ -133,20 +215,46 @@ function setPointer(root: Json, pointer: string, value: Json): void {
 	node[parts[parts.length - 1]] = value;
 }
 
-/** OpenAPI 3.0 → JSON Schema: `nullable`, component refs into one registered document. */
-function convert(node: unknown): unknown {
-	if (Array.isArray(node)) return node.map(convert);
+/**
+ * OpenAPI 3.0 → JSON Schema (draft 2019-09): `nullable`, component refs into one registered document,
+ * and closed objects. Dify's description leaves objects open, which would let a renamed field pass
+ * (the old name is simply missing, the new one simply extra); here every object schema that lists
+ * its properties accepts no others (`unevaluatedProperties: false`, which also sees the properties
+ * of `allOf` parts). Schemas that are parts of an `allOf` stay open themselves, or the whole would
+ * reject the other parts' properties. A field Dify's server sends beyond the description must be a
+ * KNOWN_DIFFERENCES entry. Request bodies are checked against the open description (`RELAXED`): the
+ * nodes may send fields Dify reads but does not describe (file `type`, parent-child process rules).
+ */
+interface Flavour {
+	/** `$id` of the registered components document the `$ref`s point into. */
+	doc: string;
+	closed: boolean;
+}
+
+const STRICT: Flavour = { doc: 'openapi.json', closed: true };
+const RELAXED: Flavour = { doc: 'openapi-open.json', closed: false };
+
+function convert(node: unknown, flavour: Flavour, open = false): unknown {
+	if (Array.isArray(node)) return node.map((item) => convert(item, flavour));
 	if (!node || typeof node !== 'object') return node;
 	const src = node as Json;
 	const out: Json = {};
 	for (const [key, value] of Object.entries(src)) {
 		if (key === 'nullable' || key === 'discriminator' || key === 'example' || key === 'examples' || key === 'xml') continue;
 		if (key === '$ref' && typeof value === 'string') {
-			out.$ref = value.startsWith('#/') ? `openapi.json${value}` : value;
-			continue;
+			out.$ref = value.startsWith('#/') ? `${flavour.doc}${value}` : value;
+		} else if ((key === 'properties' || key === 'schemas') && value && typeof value === 'object' && !Array.isArray(value)) {
+			// Maps of name → schema: convert each schema, not the map itself.
+			out[key] = Object.fromEntries(Object.entries(value as Json).map(([name, schema]) => [name, convert(schema, flavour, key === 'schemas' && allOfParts.has(name))]));
+		} else if (key === 'allOf' && Array.isArray(value)) {
+			out.allOf = value.map((part) => convert(part, flavour, true));
+		} else {
+			out[key] = convert(value, flavour);
 		}
-		// properties maps are name → schema; convert each schema, not the map itself.
-		out[key] = convert(value);
+	}
+	const describesObject = (out.properties && typeof out.properties === 'object') || Array.isArray(out.allOf);
+	if (flavour.closed && !open && describesObject && out.additionalProperties === undefined && out.unevaluatedProperties === undefined) {
+		out.unevaluatedProperties = false;
 	}
 	if (src.nullable === true) {
 		if (typeof out.type === 'string') {
@@ -159,9 +267,25 @@ function convert(node: unknown): unknown {
 	return out;
 }
 
+/** Component schemas used as a part of some `allOf`: they stay open (see convert). */
+let allOfParts = new Set<string>();
+
+function findAllOfParts(node: unknown, found: Set<string>): Set<string> {
+	if (Array.isArray(node)) for (const item of node) findAllOfParts(item, found);
+	else if (node && typeof node === 'object') {
+		for (const [key, value] of Object.entries(node as Json)) {
+			if (key === 'allOf' && Array.isArray(value)) {
+				for (const part of value as Json[]) if (typeof part.$ref === 'string') found.add(part.$ref.split('/').pop()!);
+			}
+			findAllOfParts(value, found);
+		}
+	}
+	return found;
+}
+
 interface Loaded {
 	spec: Json;
-	ajv: Ajv;
+	ajv: Ajv2019;
 	cache: Map<string, ValidateFunction>;
 }
 
@@ -171,23 +295,26 @@ function load(): Loaded {
 	if (loaded) return loaded;
 	const spec = JSON.parse(readFileSync(SPEC_PATH, 'utf8')) as Json;
 	for (const diff of KNOWN_DIFFERENCES) setPointer(spec, diff.pointer, diff.schema);
-	const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false });
+	allOfParts = findAllOfParts(spec, new Set());
+	const ajv = new Ajv2019({ strict: false, allErrors: true, validateSchema: false });
 	addFormats(ajv);
 	for (const format of ['int64', 'int32', 'double', 'float', 'decimal', 'binary', 'byte']) {
 		if (!ajv.formats[format]) ajv.addFormat(format, true);
 	}
-	// ajv-formats' `url` rejects private hosts like 127.0.0.1, and Dify's file URLs may be relative (§1.9).
+	// ajv-formats' `url` rejects private hosts like 127.0.0.1, and Dify's file URLs may be relative (docs/dify-behaviour.md, 'Files').
 	ajv.addFormat('url', true);
-	ajv.addSchema({ $id: 'openapi.json', components: convert(spec.components) } as Json, undefined, undefined, false);
+	for (const flavour of [STRICT, RELAXED]) {
+		ajv.addSchema({ $id: flavour.doc, components: convert(spec.components, flavour) } as Json, undefined, undefined, false);
+	}
 	loaded = { spec, ajv, cache: new Map() };
 	return loaded;
 }
 
-function compile(key: string, schema: unknown): ValidateFunction {
+function compile(key: string, schema: unknown, flavour: Flavour = STRICT): ValidateFunction {
 	const { ajv, cache } = load();
 	let fn = cache.get(key);
 	if (!fn) {
-		fn = ajv.compile(convert(schema) as Json);
+		fn = ajv.compile(convert(schema, flavour) as Json);
 		cache.set(key, fn);
 	}
 	return fn;
@@ -212,12 +339,32 @@ export function matchSpecPath(concrete: string): string | undefined {
 	return best?.tpl;
 }
 
+function templateMatches(tpl: string, concrete: string): boolean {
+	const segs = tpl.split('/').filter(Boolean);
+	const parts = concrete.split('/').filter(Boolean);
+	return segs.length === parts.length && segs.every((s, i) => (s.startsWith('{') ? parts[i] !== '' : s === parts[i]));
+}
+
+/** The spec operation answering `method concrete`; an older spelling resolves to the route it is an alias of. */
 function operation(method: string, concrete: string): { tpl: string; op: Json } | string {
-	const tpl = matchSpecPath(concrete);
-	if (!tpl) return `no OpenAPI path matches ${concrete}`;
-	const op = ((load().spec.paths as Json)[tpl] as Json)[method.toLowerCase()] as Json | undefined;
-	if (!op) return `no OpenAPI operation ${method.toUpperCase()} ${tpl}`;
+	const path = concrete.split('?')[0];
+	const upper = method.toUpperCase();
+	let target = { method: upper, path };
+	for (const [alias, canonical] of Object.entries(ROUTE_ALIASES)) {
+		const [aliasMethod, aliasTpl] = alias.split(' ');
+		if (aliasMethod === upper && templateMatches(aliasTpl, path)) target = canonical;
+	}
+	const tpl = target.path.includes('{') ? target.path : matchSpecPath(target.path);
+	if (!tpl) return `no OpenAPI path matches ${path}`;
+	const op = ((load().spec.paths as Json)[tpl] as Json)[target.method.toLowerCase()] as Json | undefined;
+	if (!op) return `no OpenAPI operation ${target.method} ${tpl}`;
 	return { tpl, op };
+}
+
+/** The spec template of the operation that answers a concrete request (aliases resolved), or undefined. */
+export function specRoute(method: string, concretePath: string): string | undefined {
+	const found = operation(method, concretePath);
+	return typeof found === 'string' ? undefined : found.tpl;
 }
 
 function resolveResponse(response: Json): Json {
@@ -251,6 +398,11 @@ export function validateResponse(method: string, concretePath: string, status: n
 	const raw = (responses[String(status)] ?? responses.default) as Json | undefined;
 	if (status >= 400 || (!raw && status !== 200 && status !== 201)) {
 		if (!raw && !allowedUndocumented(method, tpl, status)) return [`status ${status} is not documented for ${method.toUpperCase()} ${tpl}`];
+		const bare = BARE_ERROR_BODIES.find((b) => b.method === method.toUpperCase() && b.path === tpl);
+		if (bare && body && typeof body === 'object' && 'error' in body) {
+			const bareFn = compile(`bare ${bare.method} ${bare.path}`, bare.schema);
+			return bareFn(body) ? [] : format(bareFn, 'bare error');
+		}
 		const fn = compile('error-envelope', ERROR_ENVELOPE);
 		const errors = fn(body) ? [] : format(fn, 'error');
 		const envelope = body as { status?: unknown };
@@ -264,6 +416,12 @@ export function validateResponse(method: string, concretePath: string, status: n
 	}
 	const response = resolveResponse(raw);
 	const content = response.content as Json | undefined;
+	if (content && !content['application/json']) {
+		const undocumented = UNDOCUMENTED_STATUSES.find((u) => u.method === method.toUpperCase() && u.path === tpl && u.status === status);
+		if (!undocumented?.json) return [`${method.toUpperCase()} ${tpl} ${status} is described as ${Object.keys(content).join(', ')}, not JSON`];
+		const quirk = compile(`undocumented ${method} ${tpl} ${status}`, undocumented.json);
+		return quirk(body) ? [] : format(quirk, `${method.toUpperCase()} ${tpl} ${status} body`);
+	}
 	const schema = (content?.['application/json'] as Json | undefined)?.schema;
 	if (!schema) {
 		if (status === 204 && body !== undefined && body !== '') return ['204 must have an empty body'];
@@ -271,6 +429,26 @@ export function validateResponse(method: string, concretePath: string, status: n
 	}
 	const fn = compile(`${method} ${tpl} ${status}`, schema);
 	return fn(body) ? [] : format(fn, `${method.toUpperCase()} ${tpl} ${status} body`);
+}
+
+/**
+ * Errors of an answer's Content-Type: error statuses must be Dify's JSON envelope; success statuses
+ * must use a media type the spec describes for that status (or a listed difference).
+ */
+export function validateContentType(method: string, concretePath: string, status: number, contentType: string): string[] {
+	const found = operation(method, concretePath);
+	if (typeof found === 'string') return [found];
+	const { tpl, op } = found;
+	const base = contentType.split(';')[0].trim().toLowerCase();
+	const label = `${method.toUpperCase()} ${tpl} ${status}`;
+	if (status >= 400) return base === 'application/json' ? [] : [`${label} answered ${base || 'no content type'}, not Dify's JSON error envelope`];
+	const raw = (op.responses as Json)[String(status)] as Json | undefined;
+	if (!raw) return allowedUndocumented(method, tpl, status) ? [] : [`status ${status} is not documented for ${method.toUpperCase()} ${tpl}`];
+	const content = resolveResponse(raw).content as Json | undefined;
+	if (!content || content[base]) return [];
+	if (base === 'application/json' && UNDOCUMENTED_STATUSES.some((u) => u.method === method.toUpperCase() && u.path === tpl && u.status === status && u.json)) return [];
+	if (BINARY_TYPE_DIFFERENCES.some((d) => d.method === method.toUpperCase() && d.path === tpl)) return [];
+	return [`${label} answered ${base || 'no content type'}; the spec describes ${Object.keys(content).join(', ')}`];
 }
 
 /** Errors of a JSON request body against the operation's requestBody schema. */
@@ -283,7 +461,7 @@ export function validateRequest(method: string, concretePath: string, body: unkn
 	const content = requestBody.content as Json;
 	const media = (content['application/json'] ?? content['multipart/form-data']) as Json | undefined;
 	if (!media?.schema) return [];
-	const fn = compile(`request ${method} ${tpl}`, media.schema);
+	const fn = compile(`request ${method} ${tpl}`, media.schema, RELAXED);
 	return fn(body) ? [] : format(fn, `${method.toUpperCase()} ${tpl} request`);
 }
 

@@ -1,7 +1,7 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** How Dify cuts a document into chunks (ProcessRule, §4.1), as options of the create/update operations. */
+/** How Dify cuts a document into chunks (ProcessRule, docs/dify-behaviour.md, 'Process rules'), as options of the create/update operations. */
 export function processRuleOptions(): INodeProperties[] {
 	return [
 		{

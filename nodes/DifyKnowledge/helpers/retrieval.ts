@@ -8,7 +8,7 @@ const SEARCH_METHODS = [
 	{ name: 'Semantic (Vector) Search', value: 'semantic_search' },
 ];
 
-/** Settings of Dify's RetrievalModel (§4.1); unset ones keep the knowledge base's own. */
+/** Settings of Dify's RetrievalModel (docs/dify-behaviour.md, 'Retrieval models'); unset ones keep the knowledge base's own. */
 export function retrievalOptions(): INodeProperties[] {
 	return [
 		{ displayName: 'Search Method', name: 'searchMethod', type: 'options', options: SEARCH_METHODS, default: 'semantic_search', description: 'How Dify finds chunks. Economy knowledge bases always use keyword search.' },

@@ -9,7 +9,7 @@ import type { DifyTriggerEvent } from '../types';
 const MODES = ['chat', 'agent-chat', 'agent', 'advanced-chat', 'completion'];
 const TARGET = appTarget(MODES);
 
-/** Messages are only visible to their end user (§1.4), so the feedback's end user is looked up first. */
+/** Messages are only visible to their end user (docs/dify-behaviour.md, 'The user partition'), so the feedback's end user is looked up first. */
 async function findMessage(this: IPollFunctions, feedback: IDataObject, sessions: Map<string, string>): Promise<IDataObject | null> {
 	const endUserId = String(feedback.from_end_user_id ?? '');
 	if (!endUserId || !feedback.conversation_id) return null;

@@ -1,7 +1,7 @@
 
 /**
  * Dify accepts exactly audio/mp3, audio/m4a, audio/wav, audio/amr and audio/mpga on this endpoint and
- * rejects the usual aliases (audio/mpeg, audio/x-m4a…) with 415 (§2.16), so we send its spelling.
+ * rejects the usual aliases (audio/mpeg, audio/x-m4a…) with 415 (docs/dify-behaviour.md, 'Audio'), so we send its spelling.
  */
 export const DIFY_AUDIO_TYPE: Record<string, string> = {
 	mp3: 'audio/mp3',

@@ -19,7 +19,7 @@ export interface NodeTraceEntry extends IDataObject {
 /**
  * Folds Dify chat-family events (chat, agent-chat, New Agent, advanced-chat, completion) into one
  * result. Text is the concatenation of `message`/`agent_message` deltas; `message_replace` replaces
- * it; New Agent's closing `message` repeats the whole answer and replaces the deltas (§3.3, §3.6).
+ * it; New Agent's closing `message` repeats the whole answer and replaces the deltas (docs/dify-behaviour.md, 'Stream events').
  */
 const ENVELOPE_KEYS = ['event', 'task_id', 'conversation_id', 'message_id', 'created_at'];
 
@@ -138,7 +138,7 @@ export class ChatAnswer {
 		return undefined;
 	}
 
-	/** Blocking answers (§2.1, §2.2) become the same result as streams. */
+	/** Blocking answers (docs/dify-behaviour.md, 'Chat messages', 'Completion messages') become the same result as streams. */
 	addBlocking(body: IDataObject): void {
 		this.capture(body);
 		if (body.event === 'workflow_paused') {
@@ -187,7 +187,7 @@ function byPosition(a: IDataObject, b: IDataObject): number {
 
 const MONEY = /(_price|_unit_price|_price_unit)$/;
 
-/** Streams send money as decimal strings, blocking answers as numbers (§1.7): output numbers. */
+/** Streams send money as decimal strings, blocking answers as numbers (docs/dify-behaviour.md, 'Numbers, money and timestamps'): output numbers. */
 export function normaliseUsage(usage: IDataObject): IDataObject {
 	const out: IDataObject = {};
 	for (const [key, value] of Object.entries(usage)) {

@@ -12,7 +12,7 @@ for (const ext of ['txt', 'markdown', 'md', 'mdx', 'pdf', 'html', 'htm', 'xlsx',
 	CATEGORY[ext] = 'document';
 }
 
-/** Dify's file `type` for a name or URL (§1.9); `custom` lets the app's allowed extensions decide. */
+/** Dify's file `type` for a name or URL (docs/dify-behaviour.md, 'Files'); `custom` lets the app's allowed extensions decide. */
 export function difyFileType(nameOrUrl: string, mimeType?: string): string {
 	const path = nameOrUrl.split(/[?#]/)[0];
 	const ext = path.includes('.') ? path.slice(path.lastIndexOf('.') + 1).toLowerCase() : '';

@@ -12,7 +12,7 @@ export interface EventFold {
 	addBlocking(body: IDataObject): void;
 }
 
-/** The stop call for a task (§2.3): Dify reads a JSON body with `user` on every stop endpoint. */
+/** The stop call for a task (docs/dify-behaviour.md, 'Stopping a task'): Dify reads a JSON body with `user` on every stop endpoint. */
 export function stopRequestFor(base: string, user: string): (taskId: string) => DifyRequest {
 	return (taskId) => ({ method: 'POST', path: `${base}/${encodeURIComponent(taskId)}/stop`, body: { user }, user });
 }

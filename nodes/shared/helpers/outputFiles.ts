@@ -13,7 +13,7 @@ export interface OutputFile {
 
 const MAX_DEPTH = 6;
 
-/** Dify's output file objects (§1.9): `dify_model_identity`, or the url + filename + transfer_method of older servers. */
+/** Dify's output file objects (docs/dify-behaviour.md, 'Files'): `dify_model_identity`, or the url + filename + transfer_method of older servers. */
 export function isDifyFile(value: unknown): value is IDataObject {
 	if (!value || typeof value !== 'object' || Array.isArray(value)) return false;
 	const v = value as IDataObject;

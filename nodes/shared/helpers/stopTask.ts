@@ -3,7 +3,7 @@ import type { DifyNodeSpec, DifyOperation } from '../types';
 import { getUser, jsonItems, requireId, targetOf, userField } from './common';
 import { stopRequestFor } from './generate';
 
-/** Message / Stop and Workflow / Stop: the same call on the family's stop endpoint (§2.3). */
+/** Message / Stop and Workflow / Stop: the same call on the family's stop endpoint (docs/dify-behaviour.md, 'Stopping a task'). */
 export function stopTaskOperation(spec: {
 	action: string;
 	description: string;

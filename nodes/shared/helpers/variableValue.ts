@@ -1,5 +1,5 @@
 /**
- * Dify returns conversation variable values as Python `str()` text (§1.7): objects come back as
+ * Dify returns conversation variable values as Python `str()` text (docs/dify-behaviour.md, 'Conversation variables'): objects come back as
  * `{'a': True, 'b': None}`, not JSON. Converts that literal syntax to JSON text, token by token.
  */
 export function pythonLiteralToJson(text: string): string {

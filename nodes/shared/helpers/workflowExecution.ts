@@ -47,7 +47,7 @@ export function newWorkflowResult(options: WorkflowOutputOptions): WorkflowResul
 }
 
 /**
- * A failed or stopped run is HTTP 200 for Dify (§2.4) but not a result: downstream nodes would read
+ * A failed or stopped run is HTTP 200 for Dify (docs/dify-behaviour.md, 'Workflow runs') but not a result: downstream nodes would read
  * missing outputs as if the run worked. It becomes an error naming the run and its error, so
  * "Continue On Fail" / the error output can route it.
  */

@@ -81,7 +81,7 @@ interface FileInput {
 	url?: string;
 }
 
-/** File variables go inside `inputs` for workflow apps (§2.4, §7.2): one mapping, or an array for file-list. */
+/** File variables go inside `inputs` for workflow apps (docs/dify-behaviour.md, 'Files', 'Input form'): one mapping, or an array for file-list. */
 export async function addFileInputs(this: IExecuteFunctions, target: DifyTarget, i: number, user: string, inputs: IDataObject): Promise<void> {
 	const entries = ((this.getNodeParameter('fileInputs', i, {}) as { files?: FileInput[] }).files ?? []) as FileInput[];
 	for (const entry of entries) {

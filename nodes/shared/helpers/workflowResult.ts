@@ -15,11 +15,11 @@ export interface WorkflowResultOptions {
  */
 export const MAX_TRACE_ENTRIES = 5000;
 
-/** The run fields of `workflow_finished.data`, blocking `data` and `GET /workflows/run/{id}` (§2.4, §2.5). */
+/** The run fields of `workflow_finished.data`, blocking `data` and `GET /workflows/run/{id}` (docs/dify-behaviour.md, 'Workflow runs'). */
 const RUN_FIELDS = ['status', 'outputs', 'error', 'elapsed_time', 'total_tokens', 'total_steps', 'created_at', 'finished_at'] as const;
 
 /**
- * Folds the events of a workflow run (§3.3: `workflow_started`, node events, `text_chunk`,
+ * Folds the events of a workflow run (docs/dify-behaviour.md, 'Stream events': `workflow_started`, node events, `text_chunk`,
  * `human_input_required`, `workflow_paused`, `workflow_finished`) into one result item. Node events
  * are reduced to a small summary as they arrive (or dropped when no trace is wanted), so a run of
  * thousands of nodes holds only the final outputs in memory.
@@ -80,7 +80,7 @@ export class WorkflowResult {
 		}
 	}
 
-	/** A blocking answer (§2.4) or a JSON body sent instead of a stream: `{task_id, workflow_run_id, data}`. */
+	/** A blocking answer (docs/dify-behaviour.md, 'Workflow runs') or a JSON body sent instead of a stream: `{task_id, workflow_run_id, data}`. */
 	addBlocking(body: IDataObject): void {
 		if (body.task_id !== undefined) this.fields.task_id = body.task_id;
 		if (body.workflow_run_id !== undefined) this.fields.workflow_run_id = body.workflow_run_id;

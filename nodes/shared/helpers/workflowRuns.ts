@@ -27,7 +27,7 @@ export function workflowLogsQuery(filters: WorkflowLogFilters): IDataObject {
 	return qs;
 }
 
-/** Dify sends a run's `inputs` (and on some versions `outputs`) as JSON text; objects come back as they are. */
+/** Dify sends a run's `inputs` (and on some versions `outputs`) as JSON text; objects come back as they are (docs/dify-behaviour.md, 'Workflow runs'). */
 function jsonField(value: unknown): unknown {
 	if (typeof value !== 'string') return value;
 	try {

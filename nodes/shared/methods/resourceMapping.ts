@@ -3,7 +3,7 @@ import type { FieldType, IDataObject, ILoadOptionsFunctions, ResourceMapperField
 import { difyRequest } from '../transport/request';
 import { assertAppType, loadTarget } from './nodeSpec';
 
-/** Dify input control → n8n field type (dify-service-api.md §7.2). File inputs have their own fields. */
+/** Dify input control → n8n field type (docs/dify-behaviour.md, 'Input form'). File inputs have their own fields. */
 const TYPES: Record<string, FieldType> = {
 	'text-input': 'string',
 	paragraph: 'string',

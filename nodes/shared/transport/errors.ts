@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, INode, JsonObject } from 'n8n-workflow';
 
 
-/** Dify's error envelope (dify-service-api.md §1.5); `code` is missing on worker-side stream errors. */
+/** Dify's error envelope (docs/dify-behaviour.md, 'Error envelope', 'Error frames'); `code` is missing on worker-side stream errors. */
 export interface DifyErrorBody {
 	code?: string;
 	message?: string;

@@ -15,7 +15,7 @@ function quote(value: string): string {
 /**
  * A multipart/form-data body with plain text fields (`user`, `data`) and one file part. Written by
  * hand because verified community nodes may not depend on `form-data`, and the part's Content-Type
- * must be exactly what we choose (Dify's audio endpoint rejects audio/mpeg, §2.16).
+ * must be exactly what we choose (Dify's audio endpoint rejects audio/mpeg, see docs/dify-behaviour.md, 'Audio').
  */
 export function buildMultipart(fields: Record<string, string | undefined>, file: FilePart): { body: Buffer; contentType: string } {
 	const { head, tail, contentType } = multipartFrame(fields, file);

@@ -1,6 +1,6 @@
 import type { IDataObject } from 'n8n-workflow';
 
-/** The largest page Dify serves on every list (it caps `limit` at 100, often while echoing a larger one). */
+/** The largest page Dify serves on every list (it caps `limit` at 100, often while echoing a larger one; docs/dify-behaviour.md, 'Page-size cap'). */
 export const DIFY_MAX_PAGE_SIZE = 100;
 
 /** n8n's Return All / Limit choice, resolved by the operation. */

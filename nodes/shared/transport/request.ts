@@ -219,7 +219,7 @@ export function retryAfterMs(headers: RawResponse['headers'], now = Date.now()):
 
 /**
  * Whether a 429 to a generation may be sent again. Dify's `too_many_requests` is its concurrency
- * limiter, which refuses before any work starts (dify-service-api.md §1.5). A 429 without Dify's
+ * limiter, which refuses before any work starts (docs/dify-behaviour.md, 'Rate limits and concurrency'). A 429 without Dify's
  * envelope comes from a proxy in front of Dify, so Dify never saw the request; it is retried only
  * when the proxy says when (Retry-After), because a gateway's quota answers 429 too and does not heal
  * in seconds. Everything else, `rate_limit_error` (Dify Cloud's quota) included, is final.
@@ -275,7 +275,7 @@ function asErrorBody(value: unknown): DifyErrorBody | undefined {
 	if (value && typeof value === 'object' && !Array.isArray(value)) {
 		const body = value as DifyErrorBody & { error?: unknown };
 		if (typeof body.message === 'string' || typeof body.code === 'string') return body;
-		// Chunk endpoints answer schema errors as {"error": "<text>"} (dify-service-api.md §4.4), with no code.
+		// Chunk endpoints answer schema errors as {"error": "<text>"} (docs/dify-behaviour.md, 'Chunks and child chunks'), with no code.
 		if (typeof body.error === 'string') return { message: body.error };
 	}
 	return undefined;

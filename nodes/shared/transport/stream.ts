@@ -20,7 +20,7 @@ import { parseSse, type SseFrame } from './sse';
 
 export type DifyEvent = IDataObject & { event: string };
 
-/** Dify's own API gives up after 300 s without a frame from its worker (dify-service-api.md §3.1). */
+/** Dify's own API gives up after 300 s without a frame from its worker (docs/dify-behaviour.md, 'Stream format'). */
 export const DEFAULT_SILENCE_TIMEOUT_MS = 300_000;
 /** Dify stops apps after 1200 s by default (APP_MAX_EXECUTION_TIME); leave room for queueing. */
 export const DEFAULT_TOTAL_TIMEOUT_MS = 1_800_000;
@@ -45,7 +45,7 @@ export interface StreamState {
 	blockingBody?: IDataObject;
 }
 
-/** When each family's run is complete (§3.1); chatflow order of the two events changed in 1.13.1. */
+/** When each family's run is complete (docs/dify-behaviour.md, 'Stream order per app type'); chatflow order of the two events changed in 1.13.1. */
 function isComplete(family: StreamFamily, seen: Set<string>): boolean {
 	switch (family) {
 		case 'chat':

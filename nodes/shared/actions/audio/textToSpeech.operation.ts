@@ -48,7 +48,7 @@ export const textToSpeech: DifyOperation = {
 		if (response.statusCode >= 400) throw await errorFromResponse.call(this, target, conn, req, response);
 		const contentType = headerValue(response.headers, 'content-type').split(';')[0].trim();
 		if (/json/i.test(contentType)) {
-			// Dify answers HTTP 200 with JSON `null` for an unknown message or an empty answer (§2.16).
+			// Dify answers HTTP 200 with JSON `null` for an unknown message or an empty answer (docs/dify-behaviour.md, 'Audio').
 			const parsed = parseMaybeJson(await readText(response.body));
 			if (parsed && typeof parsed === 'object' && ('code' in parsed || 'message' in parsed)) {
 				throw await errorFromResponse.call(this, target, conn, req, { ...response, statusCode: 400, body: parsed });

@@ -13,7 +13,7 @@ export const deleteConversation: DifyOperation = {
 		const i = ctx.itemIndex;
 		const user = getUser.call(this, i);
 		const id = requireId.call(this, locatorValue.call(this, 'conversationId', i), 'Conversation', i);
-		// Dify parses a JSON body on this DELETE: without {"user"} it answers 415/400 (§1.3).
+		// Dify parses a JSON body on this DELETE: without {"user"} it answers 415/400 (docs/dify-behaviour.md, 'Request bodies').
 		await difyRequest.call(this, targetOf(ctx.node), { method: 'DELETE', path: `/conversations/${encodeURIComponent(id)}`, body: { user }, user, itemIndex: i });
 		return jsonItems({ deleted: true, conversation_id: id });
 	},

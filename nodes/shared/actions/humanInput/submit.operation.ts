@@ -97,7 +97,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	});
 	if (!runId) return jsonItems({ form_token: token, action, submitted: true });
 
-	// Reattach (§2.7): the stream continues after the pause and ends at workflow_finished or the next pause.
+	// Reattach (docs/dify-behaviour.md, 'Reattaching to a run'): the stream continues after the pause and ends at workflow_finished or the next pause.
 	const options = this.getNodeParameter('options', i, {}) as WorkflowOutputOptions;
 	const settings = getStreamSettings.call(this, i);
 	const req = {

@@ -80,7 +80,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const req = { method: 'POST' as const, path: '/completion-messages', body, user, itemIndex: i };
 	await generate.call(this, target, req, responseMode, 'completion', answer, stopRequestFor('/completion-messages', user), options);
 	const json = answer.result({ includeThoughts: false, includeMessageFiles: options.includeMessageFiles === true, includeNodeTrace: false });
-	// Text generators have no conversations (§2.2).
+	// Text generators have no conversations (docs/dify-behaviour.md, 'Completion messages').
 	delete json.conversation_id;
 	delete json.status;
 	return jsonItems(json);
