@@ -16,6 +16,7 @@ import {
 	type DifyRequest,
 	type DifyTarget,
 } from './request';
+import { MAX_JSON_RESPONSE_BYTES } from './limits';
 import { parseSse, type SseFrame } from './sse';
 
 export type DifyEvent = IDataObject & { event: string };
@@ -91,8 +92,8 @@ async function* guard(
 	silenceMs: number,
 	totalMs: number,
 	signal: AbortSignal | undefined,
+	started: number,
 ): AsyncGenerator<SseFrame> {
-	const started = Date.now();
 	let lastProgress = started;
 	const stopTimers = new AbortController();
 	let ticked = false;
@@ -106,7 +107,7 @@ async function* guard(
 			() => undefined,
 		);
 	};
-	arm(Math.min(silenceMs, totalMs));
+	arm(Math.min(silenceMs - (Date.now() - lastProgress), totalMs - (Date.now() - started)));
 	let pending: Promise<IteratorResult<SseFrame>> | undefined;
 	try {
 		while (true) {
@@ -163,14 +164,21 @@ export async function* streamEvents(
 	state: StreamState = { seen: new Set() },
 ): AsyncGenerator<DifyEvent> {
 	const conn: Connection = await getConnection.call(this, target);
-	const response = await sendRaw.call(this, target, conn, req, 'stream');
+	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+	// Both clocks run from the moment the request is sent: a server that accepts the connection and
+	// never answers is as stuck as one that stops sending frames.
+	const started = Date.now();
+	const firstByteMs = Math.min(silenceMs, totalMs);
+	const response = await sendRaw.call(this, target, conn, { ...req, timeoutMs: req.timeoutMs ?? firstByteMs, timeoutOption: req.timeoutOption ?? (silenceMs <= totalMs ? 'Silence Timeout' : 'Timeout') }, 'stream');
 	if (response.statusCode >= 400) {
 		throw await errorFromResponse.call(this, target, conn, req, response);
 	}
 	const contentType = headerValue(response.headers, 'content-type');
 	if (!/text\/event-stream/i.test(contentType)) {
 		// Errors can arrive as JSON with status 200 from some proxies; a JSON answer is a blocking one.
-		const text = await readText(response.body, 16 * 1024 * 1024);
+		// Read within the same clocks and a size limit: an endless body must not keep the node waiting.
+		const text = await readText(response.body, MAX_JSON_RESPONSE_BYTES, Math.max(1, Math.min(silenceMs, totalMs - (Date.now() - started))));
 		const parsed = parseMaybeJson(text);
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
 			const body = parsed as IDataObject;
@@ -183,9 +191,7 @@ export async function* streamEvents(
 		throw await errorFromResponse.call(this, target, conn, req, { ...response, statusCode: response.statusCode, body: text });
 	}
 
-	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
-	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-	const frames = guard(parseSse(response.body as AsyncIterable<Uint8Array>), response.body, silenceMs, totalMs, req.abortSignal);
+	const frames = guard(parseSse(response.body as AsyncIterable<Uint8Array>), response.body, silenceMs, totalMs, req.abortSignal, started);
 	try {
 		for await (const frame of frames) {
 			if (frame.data === undefined) continue; // `event: ping` and other data-less frames
