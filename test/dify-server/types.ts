@@ -1,3 +1,4 @@
+import type { HostileRule } from './hostile';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ConcurrencyStats } from './concurrency';
 
@@ -105,7 +106,7 @@ export interface RecordedRequest {
 	rawBodyLength: number;
 }
 
-export interface MisbehaveRule {
+export interface MisbehaveRule extends HostileRule {
 	method?: string;
 	path: string | RegExp;
 	times?: number;

@@ -16,7 +16,7 @@ export function maxFileSizeOption(defaultMb: number, why: string, show?: INodePr
 		typeOptions: { minValue: 1 },
 		default: defaultMb,
 		displayOptions: show,
-		description: `Largest file the node downloads; a larger one fails before it is read whole. ${why}`,
+		description: `Largest file the node downloads; a larger one fails before it is read whole. ${why}.`,
 	};
 }
 
@@ -34,12 +34,12 @@ export function allowInternalAddressesOption(show?: INodeProperties['displayOpti
 
 export const documentDownloadOptions: INodeProperties[] = [
 	allowInternalAddressesOption(),
-	maxFileSizeOption(DEFAULT_DOCUMENT_MAX_MB, `The default is Dify's own limit for documents (UPLOAD_FILE_SIZE_LIMIT, ${DEFAULT_DOCUMENT_MAX_MB} MB).`),
+	maxFileSizeOption(DEFAULT_DOCUMENT_MAX_MB, `The default is Dify's own limit for documents (UPLOAD_FILE_SIZE_LIMIT, ${DEFAULT_DOCUMENT_MAX_MB} MB)`),
 ];
 
 export const outputFileDownloadOptions: INodeProperties[] = [
 	allowInternalAddressesOption({ show: { downloadFiles: [true] } }),
-	maxFileSizeOption(DEFAULT_FILE_MAX_MB, `The default is the largest of Dify's own upload limits (video, ${DEFAULT_FILE_MAX_MB} MB).`, { show: { downloadFiles: [true] } }),
+	maxFileSizeOption(DEFAULT_FILE_MAX_MB, `The default is the largest of Dify's own upload limits (video, ${DEFAULT_FILE_MAX_MB} MB)`, { show: { downloadFiles: [true] } }),
 ];
 
 export function downloadLimits(options: DownloadOptionsInput): { maxBytes?: number; allowInternal: boolean } {

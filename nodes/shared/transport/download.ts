@@ -2,7 +2,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import type { IExecuteFunctions, JsonObject } from 'n8n-workflow';
 
 import { describeNetworkFailure } from './errors';
-import { armTimer, BodyTooLargeError, DeadlineError, destroyBody, formatBytes, readBounded } from './limits';
+import { armTimer, BodyTooLargeError, DeadlineError, destroyBody, formatBytes, linkedAbort, readBounded } from './limits';
 import { headerValue, readText } from './request';
 
 /**
@@ -115,14 +115,13 @@ export async function downloadFile(
 ): Promise<Downloaded> {
 	const node = this.getNode();
 	const started = Date.now();
-	const deadline = new AbortController();
+	const deadline = linkedAbort(this.getExecutionCancelSignal?.());
 	let timedOut = false;
 	const stopTimer = armTimer(limits.timeoutMs, () => {
 		timedOut = true;
 		deadline.abort();
 	});
-	const cancel = this.getExecutionCancelSignal?.();
-	const signal = cancel ? AbortSignal.any([cancel, deadline.signal]) : deadline.signal;
+	const signal = deadline.signal;
 	const tooSlow = () =>
 		new NodeOperationError(node, `Downloading ${what} at ${withoutQuery(url)} took longer than ${limits.timeoutMs / 1000} s`, {
 			itemIndex,
@@ -145,7 +144,6 @@ export async function downloadFile(
 				})) as Response;
 			} catch (error) {
 				if (timedOut) throw tooSlow();
-				if (error instanceof NodeOperationError || error instanceof NodeApiError) throw error;
 				const message = `Cannot fetch ${what} at ${withoutQuery(current)}: ${describeNetworkFailure(error)}`;
 				throw new NodeApiError(node, { message } as JsonObject, { message, description: 'Check the URL and that this n8n instance can reach its host (an administrator\'s SSRF policy may block it).', itemIndex });
 			}
@@ -196,6 +194,7 @@ export async function downloadFile(
 		};
 	} finally {
 		stopTimer();
+		deadline.unlink();
 	}
 }
 

@@ -8,7 +8,7 @@ export const DEFAULT_REQUEST_TIMEOUT_MS = 300_000;
  */
 export const MAX_JSON_RESPONSE_BYTES = 128 * 1024 * 1024;
 /** Error bodies are only sampled for the message: Dify's are tiny JSON envelopes or a proxy's HTML page. */
-export const MAX_ERROR_BODY_BYTES = 64 * 1024;
+export const MAX_ERROR_BODY_BYTES = 1024 * 1024;
 
 /** Thrown when a body is larger than the limit allowed for it; the socket is already destroyed. */
 export class BodyTooLargeError extends Error {
@@ -40,6 +40,20 @@ export function armTimer(ms: number, onFire: () => void): () => void {
 	return () => stop.abort();
 }
 
+/**
+ * An AbortController that also aborts when `outer` does (the execution's cancel signal). Not
+ * AbortSignal.any: Node may collect such a combined signal while a request still waits on it, and
+ * then it never fires.
+ */
+export function linkedAbort(outer: AbortSignal | undefined): AbortController & { unlink: () => void } {
+	const controller = new AbortController() as AbortController & { unlink: () => void };
+	const forward = () => controller.abort();
+	if (outer?.aborted) controller.abort();
+	else outer?.addEventListener('abort', forward, { once: true });
+	controller.unlink = () => outer?.removeEventListener('abort', forward);
+	return controller;
+}
+
 type Destroyable = { destroy?: (error?: Error) => void };
 
 /** Closes a response body's socket: the only way to stop a server that keeps sending. */
@@ -69,6 +83,8 @@ export async function readBounded(body: unknown, limits: ReadLimits): Promise<Bu
 	const parts: Buffer[] = [];
 	let size = 0;
 	let timedOut = false;
+	let overflowed = false;
+	let failure: unknown;
 	const stop = limits.deadlineMs === undefined ? () => undefined : armTimer(limits.deadlineMs, () => {
 		timedOut = true;
 		destroyBody(body);
@@ -78,20 +94,30 @@ export async function readBounded(body: unknown, limits: ReadLimits): Promise<Bu
 			const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
 			if (size + buf.length > limits.maxBytes) {
 				if (limits.overflow === 'truncate') parts.push(buf.subarray(0, limits.maxBytes - size));
-				size += buf.length;
+				overflowed = true;
 				destroyBody(body);
-				if (limits.overflow === 'fail') throw new BodyTooLargeError(limits.maxBytes);
 				break;
 			}
 			parts.push(buf);
 			size += buf.length;
 		}
 	} catch (error) {
-		if (error instanceof BodyTooLargeError) throw error;
-		if (!timedOut) throw error;
+		failure = error;
 	} finally {
 		stop();
 	}
-	if (timedOut && limits.overflow === 'fail') throw new DeadlineError('body', limits.deadlineMs ?? 0);
+	if (overflowed && limits.overflow === 'fail') throw new BodyTooLargeError(limits.maxBytes);
+	if (timedOut) {
+		if (limits.overflow === 'fail') throw new DeadlineError('body', limits.deadlineMs ?? 0);
+	} else if (failure !== undefined) {
+		throw new BodyReadError(failure);
+	}
 	return Buffer.concat(parts);
+}
+
+/** The connection failed while a body was read; `cause` is the socket's error. */
+export class BodyReadError extends Error {
+	constructor(readonly cause: unknown) {
+		super(cause instanceof Error ? cause.message : 'the connection failed while reading');
+	}
 }

@@ -11,7 +11,6 @@ import type {
 import type { DifyCredentialType } from '../types';
 import { normaliseBaseUrl } from './baseUrl';
 import {
-	armTimer,
 	BodyTooLargeError,
 	DEFAULT_REQUEST_TIMEOUT_MS,
 	DeadlineError,
@@ -158,6 +157,7 @@ export async function sendRaw(
 		body: req.body as IHttpRequestOptions['body'],
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
+		abortSignal: req.abortSignal,
 		// Dify's API never redirects. Following one would send the key and the body to whatever host
 		// the answer names (n8n re-attaches Authorization across origins), so a 3xx is an error instead.
 		// It also keeps axios from buffering a streamed upload for a possible resend.
@@ -173,27 +173,21 @@ export async function sendRaw(
 	for (let attempt = 0; ; attempt++) {
 		let response: RawResponse;
 		const started = Date.now();
-		const deadline = new AbortController();
-		let timedOut = false;
-		const stopTimer = armTimer(deadlineMs, () => {
-			timedOut = true;
-			deadline.abort();
-		});
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, target.credential, {
-				...options,
-				abortSignal: req.abortSignal ? AbortSignal.any([req.abortSignal, deadline.signal]) : deadline.signal,
-			})) as RawResponse;
+			// n8n replaces a request's abortSignal with the execution's cancel signal, so the deadline
+			// until the answer's headers is axios' own wall-clock `timeout` (it stops counting once the
+			// headers are in: the body is read below, within what is left).
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, target.credential, { ...options, timeout: deadlineMs })) as RawResponse;
 		} catch (error) {
-			stopTimer();
-			if (timedOut) throw deadlineError(this.getNode(), new DeadlineError('answer', deadlineMs), failed(target, conn, req), req.timeoutOption);
+			if (isTimeout(error) && Date.now() - started >= deadlineMs - 100) {
+				throw deadlineError(this.getNode(), new DeadlineError('answer', deadlineMs), failed(target, conn, req), req.timeoutOption);
+			}
 			if (attempt < retries && !req.abortSignal?.aborted && TRANSIENT_NETWORK.has(findErrorCode(error) ?? '')) {
 				await sleep(500 * 2 ** attempt);
 				continue;
 			}
 			throw networkError(this.getNode(), error, failed(target, conn, req));
 		}
-		stopTimer();
 		if (response.statusCode >= 300 && response.statusCode < 400) {
 			destroyBody(response.body);
 			throw redirectError(this.getNode(), response.statusCode, headerValue(response.headers, 'location'), failed(target, conn, req));
@@ -231,6 +225,12 @@ export async function sendRaw(
 		}
 		return response;
 	}
+}
+
+/** axios' deadline error (n8n keeps its code on the error or its cause). */
+function isTimeout(error: unknown): boolean {
+	const code = findErrorCode(error);
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/i.test((error as Error | undefined)?.message ?? '');
 }
 
 /**
