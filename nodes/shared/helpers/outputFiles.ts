@@ -37,9 +37,18 @@ export function findOutputFiles(outputs: IDataObject | undefined): OutputFile[] 
 	return found;
 }
 
+/** Without leading and trailing "_" (a loop: `/_+$/` is quadratic on long runs of "_"). */
+function trimUnderscores(text: string): string {
+	let start = 0;
+	let end = text.length;
+	while (start < end && text[start] === '_') start++;
+	while (end > start && text[end - 1] === '_') end--;
+	return text.slice(start, end);
+}
+
 /** `images[1]` → `images_1`: a binary property name n8n expressions can use without quoting. */
 export function binaryPropertyFor(path: string, taken: Set<string>): string {
-	const base = path.replace(/\[(\d+)\]/g, '_$1').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'file';
+	const base = trimUnderscores(path.replace(/\[(\d+)\]/g, '_$1').replace(/[^A-Za-z0-9_]+/g, '_')) || 'file';
 	let name = base;
 	for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
 	taken.add(name);
