@@ -18,8 +18,8 @@ export interface HostileRule {
 	echoAuthorization?: { status: number; code: string };
 	/** A list that never ends: each request gets `size` new rows (fresh ids) and has_more true, total huge. */
 	endlessList?: { size: number };
-	/** An event stream made of these raw pieces, then: 'hang' (silence), 'repeat' (the last piece forever, 2 ms apart) or 'end'. */
-	rawSse?: { pieces: string[]; then: 'hang' | 'repeat' | 'end' };
+	/** An event stream made of these raw pieces, then: 'hang' (silence), 'repeat' (the last piece forever, `everyMs` apart, default 2) or 'end'. */
+	rawSse?: { pieces: string[]; then: 'hang' | 'repeat' | 'end'; everyMs?: number };
 	/** An event stream whose first line never ends: `data: ` and then `x` bytes without a line break. */
 	endlessSseLine?: boolean;
 }
@@ -76,11 +76,11 @@ export async function applyHostile(ctx: Ctx): Promise<boolean> {
 		return true;
 	}
 	if (rule.rawSse) {
-		const { pieces, then } = rule.rawSse;
+		const { pieces, then, everyMs = 2 } = rule.rawSse;
 		ctx.out.head(200, { 'Content-Type': 'text/event-stream', 'Cache-Control': 'no-cache' });
 		for (const piece of pieces) await ctx.out.write(piece);
 		if (then === 'end') await ctx.out.end();
-		else if (then === 'repeat') await untilClosed(ctx, () => pieces[pieces.length - 1], 2);
+		else if (then === 'repeat') await untilClosed(ctx, () => pieces[pieces.length - 1], everyMs);
 		else await new Promise<void>((resolve) => ctx.res.on('close', () => resolve()));
 		return true;
 	}
