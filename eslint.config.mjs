@@ -7,7 +7,24 @@
 // need `http`, `fs`, `child_process` and `process` — everything n8n's community rules forbid in a
 // node. None of it is published (test/unit/package.test.ts checks the tarball). Because strict mode
 // only accepts the template verbatim, package.json sets "strict": false; see README "Verification".
+//
+// One addition: the nodes read text from servers and users unattended, so every regex in shipped code
+// must run in linear time. eslint-plugin-regexp's ReDoS rules reject any pattern that can backtrack
+// super-linearly (a message of 80,000 spaces once stalled n8n for seconds); `npm test` runs this lint.
 import { globalIgnores } from 'eslint/config';
 import { config } from '@n8n/node-cli/eslint';
+import regexp from 'eslint-plugin-regexp';
 
-export default [globalIgnores(['test/', 'bench/', 'scripts/', 'examples/', 'build/', 'docs/']), ...config];
+export default [
+	globalIgnores(['test/', 'bench/', 'scripts/', 'examples/', 'build/', 'docs/']),
+	...config,
+	{
+		files: ['nodes/**/*.ts', 'credentials/**/*.ts'],
+		plugins: { regexp },
+		rules: {
+			'regexp/no-super-linear-backtracking': 'error',
+			'regexp/no-super-linear-move': 'error',
+			'regexp/no-misleading-capturing-group': 'error',
+		},
+	},
+];

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, bearerAuth } from './difyCredentialFields';
+import { BASE_URL_EXPRESSION, bearerAuth, redirectRules } from './difyCredentialFields';
 
 export class DifyApi implements ICredentialType {
 	name = 'difyApi';
@@ -35,8 +35,9 @@ export class DifyApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = bearerAuth;
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_EXPRESSION, url: '/info', method: 'GET' },
+		request: { baseURL: BASE_URL_EXPRESSION, url: '/info', method: 'GET', disableFollowRedirect: true },
 		rules: [
+			...redirectRules,
 			{
 				type: 'responseCode',
 				properties: {

@@ -1,6 +1,6 @@
 import type { IAuthenticateGeneric, ICredentialTestRequest, ICredentialType, Icon, INodeProperties } from 'n8n-workflow';
 
-import { BASE_URL_EXPRESSION, bearerAuth } from './difyCredentialFields';
+import { BASE_URL_EXPRESSION, bearerAuth, redirectRules } from './difyCredentialFields';
 
 export class DifyKnowledgeApi implements ICredentialType {
 	name = 'difyKnowledgeApi';
@@ -35,8 +35,9 @@ export class DifyKnowledgeApi implements ICredentialType {
 	authenticate: IAuthenticateGeneric = bearerAuth;
 
 	test: ICredentialTestRequest = {
-		request: { baseURL: BASE_URL_EXPRESSION, url: '/datasets', method: 'GET', qs: { page: 1, limit: 1 } },
+		request: { baseURL: BASE_URL_EXPRESSION, url: '/datasets', method: 'GET', qs: { page: 1, limit: 1 }, disableFollowRedirect: true },
 		rules: [
+			...redirectRules,
 			{
 				type: 'responseCode',
 				properties: {

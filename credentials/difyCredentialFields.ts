@@ -16,3 +16,15 @@ export const bearerAuth: IAuthenticateGeneric = {
 		},
 	},
 };
+
+/**
+ * The credential test never follows a redirect (the key would go to the redirect's host), so a
+ * Base URL that redirects fails here with what to do, as the nodes do.
+ */
+export const redirectRules = [301, 302, 303, 307, 308].map((code) => ({
+	type: 'responseCode' as const,
+	properties: {
+		value: code,
+		message: `Dify answered with a redirect (HTTP ${code}). The nodes never follow redirects, since the API key would go along to the redirect's host: put the final address of the Dify API in the Base URL (e.g. https:// instead of http://, or the host the redirect points at, with /v1).`,
+	},
+}));

@@ -4,7 +4,7 @@ import { NodeApiError, NodeOperationError } from 'n8n-workflow';
 import { appTypeNames, wrongAppTypeMessage } from '../shared/appTypes';
 import { difyRequest } from '../shared/transport/request';
 import { appTarget, TRIGGER_NAME } from './targets';
-import { advance, type Cursor } from './cursor';
+import { advance, DEFAULT_MAX_EVENTS_PER_POLL, readCursor } from './cursor';
 import type { DifyTriggerEvent, StampedEvent } from './types';
 
 /** A wrong app type would otherwise poll forever and see nothing (Dify lists no logs for chatflows). */
@@ -46,21 +46,37 @@ export async function pollEvent(this: IPollFunctions, event: DifyTriggerEvent): 
 	}
 
 	const staticData = this.getWorkflowStaticData('node');
-	const previous = staticData.cursor as Cursor | undefined;
+	const nowSeconds = Math.floor(Date.now() / 1000);
+	const stored = readCursor(staticData.cursor, nowSeconds);
+	let notice = typeof staticData.notice === 'string' ? staticData.notice : undefined;
+	if (stored.problem) {
+		// Healed, not fatal: a fresh start at "now", said once in the next output (the package logs nothing).
+		notice = `The trigger's saved position was unusable (${stored.problem}), so it started afresh at ${new Date(nowSeconds * 1000).toISOString()}: events before that were not emitted.`;
+	}
+	const previous = stored.cursor;
 	const key = `${event.value}|${event.scope.call(this)}`;
 	const fresh = previous?.key !== key;
-	const emitExisting = options.includeExisting === true;
+	const emitExisting = options.includeExisting === true && !stored.problem;
 	if (fresh) await checkAppMode.call(this, event);
 	const rows = await event.fetch.call(
 		this,
 		fresh ? (emitExisting ? {} : { firstPageOnly: true }) : { since: previous!.since - event.overlapSeconds },
 	);
+	const maxEvents = Number(options.maxEventsPerPoll ?? DEFAULT_MAX_EVENTS_PER_POLL);
 	const { emit, cursor } = advance(key, previous, rows, {
 		overlap: event.overlapSeconds,
-		nowSeconds: Math.floor(Date.now() / 1000),
+		nowSeconds,
 		emitExisting,
+		maxEvents: Number.isFinite(maxEvents) && maxEvents >= 1 ? Math.floor(maxEvents) : DEFAULT_MAX_EVENTS_PER_POLL,
 	});
 	if (emit.length) await event.enrich?.call(this, emit);
 	staticData.cursor = cursor as unknown as IDataObject;
-	return emit.length ? [output(emit)] : null;
+	const items = output(emit);
+	if (notice && items.length) {
+		items[0].json = { ...items[0].json, trigger_notice: notice };
+		notice = undefined;
+	}
+	if (notice) staticData.notice = notice;
+	else delete staticData.notice;
+	return items.length ? [items] : null;
 }

@@ -1,3 +1,4 @@
+import { applyHostile } from './hostile';
 import type { Ctx } from './http';
 import type { MisbehaveRule } from './types';
 import type { ServerState } from './state';
@@ -48,6 +49,7 @@ export async function applyPreflight(ctx: Ctx): Promise<boolean> {
 	const rule = ctx.rule;
 	if (!rule) return false;
 	if (rule.delayMs) await ctx.state.timers.sleep(rule.delayMs);
+	if (await applyHostile(ctx)) return true;
 	if (rule.html502) {
 		const body = Buffer.from(NGINX_502);
 		ctx.out.head(502, { 'Content-Type': 'text/html', 'Content-Length': body.length, Server: 'nginx' });

@@ -1,3 +1,4 @@
+import type { HostileRule } from './hostile';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ConcurrencyStats } from './concurrency';
 
@@ -127,7 +128,7 @@ export interface RecordedRequest {
 	route?: string;
 }
 
-export interface MisbehaveRule {
+export interface MisbehaveRule extends HostileRule {
 	method?: string;
 	path: string | RegExp;
 	times?: number;

@@ -61,7 +61,7 @@ describe('ingestion through n8n-core: create, wait for indexing, retrieve', () =
 
 		it('downloads the URL through n8n, uploads it as a file, waits and retrieves', async () => {
 			const id = await newDataset(server(), 'Visitors');
-			const created = await knowledge(server(), { resource: 'document', operation: 'createFromUrl', datasetId: rl(id), url: `${base}/faq.txt`, options: { ...FAST, segmentation: 'automatic' } });
+			const created = await knowledge(server(), { resource: 'document', operation: 'createFromUrl', datasetId: rl(id), url: `${base}/faq.txt`, options: { ...FAST, segmentation: 'automatic', allowInternalAddresses: true } });
 			expect(created.error).toBeUndefined();
 			expect(created.items[0].json).toMatchObject({ document: { name: 'faq.txt', indexing_status: 'completed' } });
 			const upload = sent(server(), 'POST', `/datasets/${id}/document/create-by-file`)[0];
@@ -73,7 +73,7 @@ describe('ingestion through n8n-core: create, wait for indexing, retrieve', () =
 
 		it('names the URL and the HTTP status when the file cannot be fetched', async () => {
 			const id = await newDataset(server(), 'Missing file');
-			const error = failure(await knowledge(server(), { resource: 'document', operation: 'createFromUrl', datasetId: rl(id), url: `${base}/gone.pdf`, options: {} }));
+			const error = failure(await knowledge(server(), { resource: 'document', operation: 'createFromUrl', datasetId: rl(id), url: `${base}/gone.pdf`, options: { allowInternalAddresses: true } }));
 			expect(error.message).toBe(`Fetching the file at ${base}/gone.pdf failed with HTTP 404`);
 			expect(sent(server(), 'POST', /create-by-file/)).toHaveLength(0);
 		});

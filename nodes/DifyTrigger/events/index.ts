@@ -1,5 +1,6 @@
 import type { INodeProperties } from 'n8n-workflow';
 
+import { DEFAULT_MAX_EVENTS_PER_POLL } from '../cursor';
 import type { DifyTriggerEvent } from '../types';
 import { documentIndexed } from './documentIndexed.event';
 import { newConversation } from './newConversation.event';
@@ -45,6 +46,14 @@ export function buildEventProperties(): INodeProperties[] {
 				type: 'boolean',
 				default: false,
 				description: 'Whether the first poll after activation emits everything Dify already has. Off: only what happens after activation.',
+			},
+			{
+				displayName: 'Max Events per Poll',
+				name: 'maxEventsPerPoll',
+				type: 'number',
+				typeOptions: { minValue: 1 },
+				default: DEFAULT_MAX_EVENTS_PER_POLL,
+				description: 'Most events one poll emits, oldest first. A larger backlog (after a pause, or with Include Existing Events) comes out over the next polls, nothing lost or repeated.',
 			},
 		],
 	});

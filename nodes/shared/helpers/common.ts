@@ -66,7 +66,25 @@ export function locatorValue(this: IExecuteFunctions, name: string, i: number): 
 	return String(raw ?? '').trim();
 }
 
+/**
+ * An ID that goes into a URL path. Dify's IDs are UUIDs, or URL-safe tokens (form tokens, task IDs),
+ * so anything else, and "." or ".." above all (the URL parser removes them, turning Delete Document
+ * into a delete of the knowledge base), is refused before a URL is built, naming the field.
+ */
 export function requireId(this: IExecuteFunctions, value: string, label: string, i: number): string {
+	const id = requireText.call(this, value, label, i);
+	if (id === '.' || id === '..' || !/^[\w-]+$/.test(id)) {
+		const shown = JSON.stringify(id.length > 60 ? `${id.slice(0, 60)}…` : id);
+		throw new NodeOperationError(this.getNode(), `${label} ${shown} is not a Dify ID`, {
+			itemIndex: i,
+			description: `Dify's IDs are made of letters, digits, "-" and "_" (most are UUIDs like 3f2b…-…). Check the ${label} field, or the expression that fills it.`,
+		});
+	}
+	return id;
+}
+
+/** A required value that is sent in a body, not in a URL. */
+export function requireText(this: IExecuteFunctions, value: string, label: string, i: number): string {
 	if (!value) {
 		throw new NodeOperationError(this.getNode(), `${label} is empty`, { itemIndex: i, description: `Enter the ${label}.` });
 	}

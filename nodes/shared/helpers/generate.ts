@@ -67,7 +67,7 @@ export async function generate(
 	// Dify refuses a generation over the app's concurrency limit before starting it: safe to resend.
 	const generation: DifyRequest = { ...req, busyRetry: { maxWaitMs: settings.maxBusyWaitMs } };
 	if (responseMode === 'blocking') {
-		fold.addBlocking(await difyRequest.call(this, target, { ...generation, timeoutMs: settings.totalTimeoutMs }));
+		fold.addBlocking(await difyRequest.call(this, target, { ...generation, timeoutMs: settings.totalTimeoutMs, timeoutOption: 'Timeout' }));
 		return;
 	}
 	await readStream.call(this, target, generation, family, settings, fold, stopRequest);

@@ -1,8 +1,8 @@
 import type { IBinaryKeyData, IDataObject, IExecuteFunctions } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-import { fileNameFromDisposition } from './contentDisposition';
-import { fetchFileUrl } from '../transport/fileUrl';
+import { fileNameFromDisposition, mimeTypeFor, safeFileName } from '../transport/fileName';
+import { fetchFileUrl, type FileUrlLimits } from '../transport/fileUrl';
 import type { DifyTarget } from '../transport/request';
 
 export interface OutputFile {
@@ -37,9 +37,18 @@ export function findOutputFiles(outputs: IDataObject | undefined): OutputFile[] 
 	return found;
 }
 
+/** Without leading and trailing "_" (a loop: `/_+$/` is quadratic on long runs of "_"). */
+function trimUnderscores(text: string): string {
+	let start = 0;
+	let end = text.length;
+	while (start < end && text[start] === '_') start++;
+	while (end > start && text[end - 1] === '_') end--;
+	return text.slice(start, end);
+}
+
 /** `images[1]` → `images_1`: a binary property name n8n expressions can use without quoting. */
 export function binaryPropertyFor(path: string, taken: Set<string>): string {
-	const base = path.replace(/\[(\d+)\]/g, '_$1').replace(/[^A-Za-z0-9_]+/g, '_').replace(/^_+|_+$/g, '') || 'file';
+	const base = trimUnderscores(path.replace(/\[(\d+)\]/g, '_$1').replace(/[^A-Za-z0-9_]+/g, '_')) || 'file';
 	let name = base;
 	for (let n = 2; taken.has(name); n++) name = `${base}_${n}`;
 	taken.add(name);
@@ -55,6 +64,7 @@ export async function downloadOutputFiles(
 	target: DifyTarget,
 	outputs: IDataObject | undefined,
 	i: number,
+	limits: FileUrlLimits = {},
 ): Promise<{ binary: IBinaryKeyData; files: IDataObject[] }> {
 	const binary: IBinaryKeyData = {};
 	const files: IDataObject[] = [];
@@ -67,13 +77,12 @@ export async function downloadOutputFiles(
 				description: 'Dify sent the file without a URL. Turn off "Download Output Files" and use the file object in the JSON output.',
 			});
 		}
-		const fetched = await fetchFileUrl.call(this, target, url, i);
+		const fetched = await fetchFileUrl.call(this, target, url, i, limits);
 		const fileName =
-			(typeof file.filename === 'string' && file.filename) || fileNameFromDisposition(fetched.contentDisposition) || path;
+			safeFileName(typeof file.filename === 'string' ? file.filename : undefined) ?? fileNameFromDisposition(fetched.contentDisposition) ?? safeFileName(path) ?? 'file';
 		const declared = typeof file.mime_type === 'string' && file.mime_type ? file.mime_type : undefined;
-		const served = fetched.contentType && fetched.contentType !== 'application/octet-stream' ? fetched.contentType : undefined;
 		const property = binaryPropertyFor(path, taken);
-		binary[property] = await this.helpers.prepareBinaryData(fetched.body, fileName, declared ?? served);
+		binary[property] = await this.helpers.prepareBinaryData(fetched.body, fileName, mimeTypeFor(fileName, declared, fetched.contentType));
 		files.push({ output: path, binary_property: property, filename: fileName, mime_type: binary[property].mimeType, size: file.size ?? null });
 	}
 	return { binary, files };

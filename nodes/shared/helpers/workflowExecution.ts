@@ -2,6 +2,7 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties, JsonObject
 import { NodeApiError } from 'n8n-workflow';
 
 import type { DifyTarget } from '../transport/request';
+import { downloadLimits, outputFileDownloadOptions, type DownloadOptionsInput } from './downloadOptions';
 import { downloadOutputFiles } from './outputFiles';
 import { WorkflowResult } from './workflowResult';
 
@@ -15,6 +16,7 @@ export const workflowOutputOptions: INodeProperties[] = [
 		description:
 			'Whether to download the files among the outputs into binary fields named after their output variable (e.g. "report", "images_0"). Dify\'s file links expire after a few minutes, so this is done right away.',
 	},
+	...outputFileDownloadOptions,
 	{
 		displayName: 'Include Node Trace',
 		name: 'includeNodeTrace',
@@ -33,7 +35,7 @@ export const workflowOutputOptions: INodeProperties[] = [
 	},
 ];
 
-export interface WorkflowOutputOptions {
+export interface WorkflowOutputOptions extends DownloadOptionsInput {
 	downloadFiles?: boolean;
 	includeNodeTrace?: boolean;
 	includeNodeData?: boolean;
@@ -82,7 +84,7 @@ export async function workflowItem(
 	if (failure) throw failure;
 	const json = result.result();
 	if (options.downloadFiles !== true || result.status === 'paused') return [{ json }];
-	const { binary, files } = await downloadOutputFiles.call(this, target, result.outputs, i);
+	const { binary, files } = await downloadOutputFiles.call(this, target, result.outputs, i, downloadLimits(options));
 	json.output_files = files;
 	return files.length ? [{ json, binary }] : [{ json }];
 }

@@ -6,7 +6,8 @@ export function normaliseBaseUrl(raw: string | undefined): string {
 	let url = String(raw ?? '').trim();
 	if (!url) throw new Error('The Base URL of the Dify credential is empty');
 	if (!/^https?:\/\//i.test(url)) url = `https://${url}`;
-	url = url.replace(/\/+$/, '');
+	// A loop, not /\/+$/: that pattern is quadratic on a long run of slashes.
+	while (url.endsWith('/')) url = url.slice(0, -1);
 	url = url.replace(/\/v1$/i, '');
 	return `${url}/v1`;
 }

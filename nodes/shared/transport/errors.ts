@@ -77,6 +77,39 @@ export function redact(text: string, secret?: string): string {
 	return text.split(secret).join('***');
 }
 
+/**
+ * Removes the key from every string an error carries: n8n copies Dify's text into `message`,
+ * `description`, `messages`, `context` and the response kept as `cause`, and all of them reach the
+ * execution data and logs. Walks the error's own properties (cycle-safe, depth-bounded).
+ */
+export function redactError<T extends Error>(error: T, secret?: string): T {
+	if (!secret || secret.length < 4) return error;
+	const seen = new Set<unknown>();
+	const walk = (value: unknown, depth: number): unknown => {
+		if (typeof value === 'string') return redact(value, secret);
+		if (!value || typeof value !== 'object' || depth > 6 || seen.has(value)) return value;
+		seen.add(value);
+		if (Array.isArray(value)) {
+			for (let k = 0; k < value.length; k++) value[k] = walk(value[k], depth + 1);
+			return value;
+		}
+		if (Buffer.isBuffer(value)) return value;
+		const record = value as Record<string, unknown>;
+		for (const key of Object.getOwnPropertyNames(record)) {
+			if (key === 'node') continue; // the node definition is n8n's, not server text
+			try {
+				const next = walk(record[key], depth + 1);
+				if (next !== record[key]) record[key] = next;
+			} catch {
+				// a read-only property: left as it is
+			}
+		}
+		return value;
+	};
+	walk(error, 0);
+	return error;
+}
+
 /** Turns Dify's error envelope (HTTP error or stream `error` frame) into an actionable NodeApiError. */
 export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: number | undefined, req: FailedRequest): NodeApiError {
 	const code = body.code;
@@ -92,12 +125,13 @@ export function difyApiError(node: INode, body: DifyErrorBody, httpStatus: numbe
 	const description = redact(hint ? `${hint} (${where})` : where, req.secret);
 	const response: JsonObject = { code: code ?? null, message: difyMessage, status: body.status ?? httpStatus ?? null };
 	if (body.params) response.params = body.params;
-	return new NodeApiError(node, response, {
+	const error = new NodeApiError(node, response, {
 		message,
 		description,
 		httpCode: httpStatus ? String(httpStatus) : undefined,
 		itemIndex: req.itemIndex,
 	});
+	return redactError(error, req.secret);
 }
 
 /** A response that is not Dify's JSON at all: a proxy's HTML page, an empty body, plain text. */
@@ -114,12 +148,13 @@ export function notDifyResponseError(node: INode, httpStatus: number, contentTyp
 			: `Check that the Base URL of the credential points at the Dify API (e.g. https://api.dify.ai/v1). Request: ${req.method} ${req.path}. Start of the body: ${sample.slice(0, 160)}`,
 		req.secret,
 	);
-	return new NodeApiError(node, { status: httpStatus, contentType } as JsonObject, {
+	const error = new NodeApiError(node, { status: httpStatus, contentType } as JsonObject, {
 		message,
 		description,
 		httpCode: String(httpStatus),
 		itemIndex: req.itemIndex,
 	});
+	return redactError(error, req.secret);
 }
 
 const NETWORK_CODES: Record<string, string> = {
@@ -162,11 +197,12 @@ export function networkError(node: INode, error: unknown, req: FailedRequest): N
 	const what = describeNetworkFailure(error);
 	const message = redact(`Cannot reach Dify at ${req.baseUrl}: ${what}`, req.secret);
 	// No `code`-like key: n8n would swap our message for its generic text for ECONNREFUSED and friends.
-	return new NodeApiError(node, { message, network_failure: code ?? 'unknown' } as JsonObject, {
+	const failure = new NodeApiError(node, { message, network_failure: code ?? 'unknown' } as JsonObject, {
 		message,
 		description: `Request: ${req.method} ${req.path}. Check the Base URL of the Dify credential and that this n8n instance can reach it.`,
 		itemIndex: req.itemIndex,
 	});
+	return redactError(failure, req.secret);
 }
 
 /**
@@ -176,4 +212,46 @@ export function networkError(node: INode, error: unknown, req: FailedRequest): N
 export function asNodeError(node: INode, error: unknown, itemIndex?: number): NodeApiError | NodeOperationError {
 	if (error instanceof NodeApiError || error instanceof NodeOperationError) return error;
 	return new NodeOperationError(node, error as Error, { itemIndex });
+}
+
+/** The host a redirect points at (never its path or query, which may hold signatures). */
+export function redirectHost(location: string, base: string): string | undefined {
+	try {
+		return new URL(location, base).host || undefined;
+	} catch {
+		return undefined;
+	}
+}
+
+/** A 3xx from Dify's address: never followed, since the key and the body would go along. */
+export function redirectError(node: INode, httpStatus: number, location: string, req: FailedRequest): NodeApiError {
+	const host = location ? redirectHost(location, `${req.baseUrl}${req.path}`) : undefined;
+	const where = host ? `a redirect to ${host}` : 'a redirect without a usable target';
+	const message = `Dify at ${req.baseUrl} answered HTTP ${httpStatus}, ${where}; the node does not follow redirects`;
+	const description = `Following it would send the API key and the request to that address. Put the final address of the Dify API in the credential's Base URL${host ? ` (the redirect points at ${host})` : ''}, e.g. https://<host>/v1 instead of http://, or with the path a proxy expects. Request: ${req.method} ${req.path}.`;
+	const error = new NodeApiError(node, { status: httpStatus, redirect_host: host ?? null } as JsonObject, {
+		message,
+		description,
+		httpCode: String(httpStatus),
+		itemIndex: req.itemIndex,
+	});
+	return redactError(error, req.secret);
+}
+
+/** A request that outlived its deadline (connect, headers or body). */
+export function deadlineError(node: INode, limit: { phase: 'answer' | 'body'; afterMs: number; message: string }, req: FailedRequest, option: string | undefined): NodeApiError {
+	const message = `Dify at ${req.baseUrl} did not answer in time: ${limit.message}`;
+	const description = option
+		? `The request waited for the whole "${option}" set in the node's options (${seconds(limit.afterMs)}), then the connection was closed. Raise "${option}" if the app legitimately takes longer. Request: ${req.method} ${req.path}.`
+		: `Every API call that is not a run gets ${seconds(limit.afterMs)} from the moment it is sent; Dify answers these in seconds, so Dify or a proxy in front of it is stuck. The connection was closed. Request: ${req.method} ${req.path}.`;
+	const error = new NodeApiError(node, { message, limit_ms: limit.afterMs } as JsonObject, { message, description, itemIndex: req.itemIndex });
+	return redactError(error, req.secret);
+}
+
+/** A JSON answer past the size limit: reading stopped and the socket was closed. */
+export function bodyTooLargeError(node: INode, limit: { limitBytes: number; message: string }, req: FailedRequest): NodeApiError {
+	const message = `Dify at ${req.baseUrl} sent an answer too large to read: ${limit.message}`;
+	const description = `Reading stopped at the limit and the connection was closed. No legitimate Dify answer comes near it; check the Base URL points at Dify. Request: ${req.method} ${req.path}.`;
+	const error = new NodeApiError(node, { message, limit_bytes: limit.limitBytes } as JsonObject, { message, description, itemIndex: req.itemIndex });
+	return redactError(error, req.secret);
 }

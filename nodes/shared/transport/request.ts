@@ -1,4 +1,4 @@
-import { sleep } from 'n8n-workflow';
+import { NodeOperationError, sleep } from 'n8n-workflow';
 import type {
 	IDataObject,
 	IExecuteFunctions,
@@ -11,12 +11,24 @@ import type {
 import type { DifyCredentialType } from '../types';
 import { normaliseBaseUrl } from './baseUrl';
 import {
+	BodyTooLargeError,
+	DEFAULT_REQUEST_TIMEOUT_MS,
+	DeadlineError,
+	destroyBody,
+	MAX_ERROR_BODY_BYTES,
+	MAX_JSON_RESPONSE_BYTES,
+	readBounded,
+} from './limits';
+import {
 	difyApiError,
 	findErrorCode,
 	isWrongAppTypeCode,
+	bodyTooLargeError,
+	deadlineError,
 	networkError,
 	notDifyResponseError,
 	type Advise,
+	redirectError,
 	type AppIdentity,
 	type DifyErrorBody,
 	type FailedRequest,
@@ -42,8 +54,10 @@ export interface DifyRequest {
 	/** The `user` sent, so "Conversation Not Exists" can say which one. */
 	user?: string;
 	itemIndex?: number;
-	/** Total time allowed for the request, in ms. */
+	/** Total time allowed for the request, in ms (for a stream: until its headers). */
 	timeoutMs?: number;
+	/** The node option that sets `timeoutMs`, named in the error when it passes. */
+	timeoutOption?: string;
 	abortSignal?: AbortSignal;
 	/**
 	 * Generation POSTs only: wait and send again while Dify answers `too_many_requests` (the app's
@@ -128,47 +142,58 @@ export async function sendRaw(
 	req: DifyRequest,
 	responseEncoding: 'json' | 'stream',
 ): Promise<RawResponse> {
+	assertSafePath(this, conn, req);
 	const isRaw = Buffer.isBuffer(req.body) || isStream(req.body);
+	const deadlineMs = req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
 	const options: IHttpRequestOptions = {
 		method: req.method,
 		url: `${conn.baseUrl}${req.path}`,
 		qs: req.qs,
 		headers: {
+			...(responseEncoding === 'json' ? { Accept: 'application/json' } : {}),
 			...(req.body !== undefined && !isRaw ? { 'Content-Type': 'application/json' } : {}),
 			...req.headers,
 		},
 		body: req.body as IHttpRequestOptions['body'],
 		returnFullResponse: true,
 		ignoreHttpStatusErrors: true,
-		timeout: req.timeoutMs,
 		abortSignal: req.abortSignal,
-		// Following redirects makes axios keep every byte written for a possible resend: a streamed
-		// upload would sit in memory whole (bench/knowledge-upload.ts: +67 MB for 100 MB). Dify does not redirect its API.
-		...(isStream(req.body) ? { disableFollowRedirect: true } : {}),
+		// Dify's API never redirects. Following one would send the key and the body to whatever host
+		// the answer names (n8n re-attaches Authorization across origins), so a 3xx is an error instead.
+		// It also keeps axios from buffering a streamed upload for a possible resend.
+		disableFollowRedirect: true,
+		sendCredentialsOnCrossOriginRedirect: false,
+		// The body is always read here, within a size and time limit, never by axios into unbounded memory.
+		encoding: 'stream',
 	};
-	if (responseEncoding === 'stream') {
-		options.encoding = 'stream';
-	} else {
-		options.json = true;
-	}
 	// Only idempotent reads are retried: a repeated POST could run an app twice. The one exception is
 	// a generation Dify refused before starting it (busyRetry).
 	const retries = req.method === 'GET' ? MAX_RETRIES : 0;
 	const busy = req.busyRetry && req.method === 'POST' && !isStream(req.body) ? { waitedMs: 0, attempts: 0 } : undefined;
 	for (let attempt = 0; ; attempt++) {
 		let response: RawResponse;
+		const started = Date.now();
 		try {
-			response = (await this.helpers.httpRequestWithAuthentication.call(
-				this,
-				target.credential,
-				options,
-			)) as RawResponse;
+			// n8n replaces a request's abortSignal with the execution's cancel signal, so the deadline
+			// until the answer's headers is axios' own wall-clock `timeout` (it stops counting once the
+			// headers are in: the body is read below, within what is left).
+			response = (await this.helpers.httpRequestWithAuthentication.call(this, target.credential, { ...options, timeout: deadlineMs })) as RawResponse;
 		} catch (error) {
+			if (isTimeout(error) && Date.now() - started >= deadlineMs - 100) {
+				throw deadlineError(this.getNode(), new DeadlineError('answer', deadlineMs), failed(target, conn, req), req.timeoutOption);
+			}
 			if (attempt < retries && !req.abortSignal?.aborted && TRANSIENT_NETWORK.has(findErrorCode(error) ?? '')) {
 				await sleep(500 * 2 ** attempt);
 				continue;
 			}
 			throw networkError(this.getNode(), error, failed(target, conn, req));
+		}
+		if (response.statusCode >= 300 && response.statusCode < 400) {
+			destroyBody(response.body);
+			throw redirectError(this.getNode(), response.statusCode, headerValue(response.headers, 'location'), failed(target, conn, req));
+		}
+		if (responseEncoding === 'json') {
+			response = await readJsonBody(this, target, conn, req, response, deadlineMs - (Date.now() - started));
 		}
 		if (busy && response.statusCode === 429) {
 			const refusal = await readRefusal(response);
@@ -194,12 +219,58 @@ export async function sendRaw(
 		if (attempt < retries && RETRYABLE_STATUS.has(response.statusCode)) {
 			const retryAfter = Number(headerValue(response.headers, 'retry-after'));
 			const waitMs = Number.isFinite(retryAfter) && retryAfter > 0 ? Math.min(retryAfter, 10) * 1000 : 500 * 2 ** attempt;
-			await drain(response.body);
+			destroyBody(response.body);
 			await sleep(waitMs);
 			continue;
 		}
 		return response;
 	}
+}
+
+/** axios' deadline error (n8n keeps its code on the error or its cause). */
+function isTimeout(error: unknown): boolean {
+	const code = findErrorCode(error);
+	return code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/i.test((error as Error | undefined)?.message ?? '');
+}
+
+/**
+ * Reads a JSON answer within the request's deadline and MAX_JSON_RESPONSE_BYTES. The body becomes
+ * the parsed JSON, or the text when it is not JSON (a proxy's page), as n8n's `json: true` did.
+ */
+async function readJsonBody(ctx: DifyContext, target: DifyTarget, conn: Connection, req: DifyRequest, response: RawResponse, leftMs: number): Promise<RawResponse> {
+	const limit = response.statusCode >= 400 ? MAX_ERROR_BODY_BYTES : MAX_JSON_RESPONSE_BYTES;
+	let bytes: Buffer;
+	try {
+		bytes = await readBounded(response.body, { maxBytes: limit, deadlineMs: Math.max(1, leftMs), overflow: response.statusCode >= 400 ? 'truncate' : 'fail' });
+	} catch (error) {
+		const total = req.timeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
+		if (error instanceof DeadlineError) throw deadlineError(ctx.getNode(), new DeadlineError('body', total), failed(target, conn, req), req.timeoutOption);
+		if (error instanceof BodyTooLargeError) throw bodyTooLargeError(ctx.getNode(), error, failed(target, conn, req));
+		throw networkError(ctx.getNode(), error, failed(target, conn, req));
+	}
+	const text = bytes.toString('utf8');
+	const parsed = text.trim() === '' ? undefined : parseMaybeJson(text);
+	return { ...response, body: parsed ?? text };
+}
+
+/**
+ * Every segment of a path must be a real segment: an empty, "." or ".." one (also percent-encoded)
+ * is removed by the URL parser and turns the request into another endpoint, e.g. DELETE of a
+ * document into DELETE of its knowledge base. The operations check their ID fields first; this
+ * is the last line of defence for any path built from data.
+ */
+function assertSafePath(ctx: DifyContext, conn: Connection, req: DifyRequest): void {
+	if (req.path === '/') return;
+	const segments = req.path.split('?')[0].split('/').slice(1);
+	const bad = segments.some((segment) => {
+		const plain = segment.replace(/%2e/gi, '.');
+		return plain === '' || plain === '.' || plain === '..';
+	});
+	if (!bad) return;
+	throw new NodeOperationError(ctx.getNode(), `Refused to send ${req.method} ${req.path}: an ID in the address is empty, "." or ".."`, {
+		itemIndex: req.itemIndex,
+		description: `Such an ID would change which Dify endpoint is called. Check the ID fields of this operation (Base URL ${conn.baseUrl}).`,
+	});
 }
 
 /** Exponential back-off with jitter between busy retries: 0.5 s, 1 s, 2 s … capped at 8 s, each ±50 %. */
@@ -247,26 +318,16 @@ export function failed(target: DifyTarget, conn: Connection, req: DifyRequest, a
 	};
 }
 
-async function drain(body: unknown): Promise<void> {
-	if (body && typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-		for await (const _chunk of body as AsyncIterable<unknown>) void _chunk;
-	}
-}
-
-/** Reads a small (error) body completely; streamed error bodies are tiny JSON or HTML pages. */
-export async function readText(body: unknown, maxBytes = 64 * 1024): Promise<string> {
+/**
+ * Reads a small (error) body: at most `maxBytes` and `deadlineMs`, then the socket is closed and
+ * what arrived is returned. Streamed error bodies are tiny JSON or HTML pages.
+ */
+export async function readText(body: unknown, maxBytes = MAX_ERROR_BODY_BYTES, deadlineMs = 30_000): Promise<string> {
 	if (body === undefined || body === null) return '';
 	if (typeof body === 'string') return body;
 	if (Buffer.isBuffer(body)) return body.toString('utf8');
 	if (typeof (body as AsyncIterable<unknown>)[Symbol.asyncIterator] === 'function') {
-		const parts: Buffer[] = [];
-		let size = 0;
-		for await (const chunk of body as AsyncIterable<Buffer | string>) {
-			const buf = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
-			if (size < maxBytes) parts.push(buf);
-			size += buf.length;
-		}
-		return Buffer.concat(parts).toString('utf8');
+		return (await readBounded(body, { maxBytes, deadlineMs, overflow: 'truncate' })).toString('utf8');
 	}
 	return JSON.stringify(body);
 }

@@ -6,6 +6,52 @@ export interface SseFrame {
 
 type Chunk = Uint8Array | string;
 
+/**
+ * The longest line or frame accepted. Dify sends each event as one `data:` line, and its largest
+ * legitimate one is a workflow's `workflow_finished` (or a node's `node_finished`) carrying the whole
+ * outputs, which Dify itself caps far below this; past it the server is broken or hostile.
+ */
+export const MAX_SSE_LINE_BYTES = 64 * 1024 * 1024;
+
+/** Thrown when a line or frame of the stream is longer than the limit. */
+export class SseLimitError extends Error {
+	constructor(readonly limitBytes: number) {
+		super(`a line or frame of the stream is longer than ${Math.round(limitBytes / (1024 * 1024))} MB`);
+	}
+}
+
+/**
+ * The unfinished line, copied into one growing buffer: each byte is copied once (amortised), however
+ * small the pieces it arrives in, and the line's length is checked as it grows.
+ */
+class PartialLine {
+	private buf: Buffer = Buffer.alloc(0);
+	length = 0;
+
+	constructor(private readonly max: number) {}
+
+	append(piece: Buffer): void {
+		if (!piece.length) return;
+		const needed = this.length + piece.length;
+		if (needed > this.max) throw new SseLimitError(this.max);
+		if (needed > this.buf.length) {
+			const grown = Buffer.allocUnsafe(Math.min(this.max, Math.max(needed, this.buf.length * 2, 256)));
+			this.buf.copy(grown, 0, 0, this.length);
+			this.buf = grown;
+		}
+		piece.copy(this.buf, this.length);
+		this.length = needed;
+	}
+
+	/** The line so far; valid until the next append. Empties the buffer (keeping its memory when small). */
+	take(): Buffer {
+		const line = this.buf.subarray(0, this.length);
+		this.length = 0;
+		if (this.buf.length > 1024 * 1024) this.buf = Buffer.alloc(0);
+		return line;
+	}
+}
+
 const LF = 0x0a;
 const CR = 0x0d;
 const COLON = 0x3a;
@@ -34,11 +80,12 @@ function toBuffer(chunk: Chunk): Buffer {
  * text. Characters, lines and frames may be split anywhere across chunks; LF, CRLF and CR line ends are
  * accepted (WHATWG SSE parsing rules, without `id`/`retry`, which Dify never sends).
  */
-export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<SseFrame> {
+export async function* parseSse(chunks: AsyncIterable<Chunk>, maxLineBytes = MAX_SSE_LINE_BYTES): AsyncGenerator<SseFrame> {
 	let event: string | undefined;
 	let data: string[] = [];
-	// The unfinished line, as the pieces it arrived in (joined once it is complete).
-	let carry: Buffer[] = [];
+	let frameBytes = 0;
+	// The unfinished line, copied once into a growing buffer.
+	const carry = new PartialLine(maxLineBytes);
 	let skipLeadingLf = false;
 	let firstLine = true;
 
@@ -56,6 +103,7 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 			if (data.length) done.data = data.length === 1 ? data[0] : data.join('\n');
 			event = undefined;
 			data = [];
+			frameBytes = 0;
 			return done;
 		}
 		const isData = isField(buf, start, end, DATA);
@@ -63,7 +111,12 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 		let from = start + (isData ? DATA.length : EVENT.length) + 1;
 		if (from < end && buf[from] === SPACE) from++;
 		const value = from < end ? buf.toString('utf8', from, end) : '';
-		if (isData) data.push(value);
+		if (isData) {
+			// Many data lines without a blank line make one frame: bounded like a line.
+			frameBytes += end - from + 1;
+			if (frameBytes > maxLineBytes) throw new SseLimitError(maxLineBytes);
+			data.push(value);
+		}
 		else event = value;
 		return undefined;
 	};
@@ -81,11 +134,11 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 			const end = nextCr === -1 ? nextLf : nextLf === -1 ? nextCr : Math.min(nextLf, nextCr);
 			let done: SseFrame | undefined;
 			if (carry.length) {
-				carry.push(chunk.subarray(from, end));
-				const line = Buffer.concat(carry);
-				carry = [];
+				carry.append(chunk.subarray(from, end));
+				const line = carry.take();
 				done = takeLine(line, 0, line.length);
 			} else {
+				if (end - from > maxLineBytes) throw new SseLimitError(maxLineBytes);
 				done = takeLine(chunk, from, end);
 			}
 			from = end + 1;
@@ -101,7 +154,7 @@ export async function* parseSse(chunks: AsyncIterable<Chunk>): AsyncGenerator<Ss
 			if (nextCr !== -1 && nextCr < from) nextCr = chunk.indexOf(CR, from);
 			if (done) yield done;
 		}
-		if (from < chunk.length) carry.push(from === 0 ? chunk : chunk.subarray(from));
+		if (from < chunk.length) carry.append(chunk.subarray(from));
 	}
 	// A final frame without its blank line is incomplete: the connection ended mid-frame.
 }

@@ -1,8 +1,8 @@
 import { NodeApiError, NodeOperationError, sleep } from 'n8n-workflow';
-import type { IDataObject } from 'n8n-workflow';
+import type { IDataObject, JsonObject } from 'n8n-workflow';
 
 import type { StreamFamily } from '../types';
-import { asNodeError, describeNetworkFailure, difyApiError, redact } from './errors';
+import { asNodeError, describeNetworkFailure, difyApiError, redact, redactError } from './errors';
 import {
 	errorFromResponse,
 	failed,
@@ -16,7 +16,8 @@ import {
 	type DifyRequest,
 	type DifyTarget,
 } from './request';
-import { parseSse, type SseFrame } from './sse';
+import { MAX_JSON_RESPONSE_BYTES } from './limits';
+import { parseSse, SseLimitError, type SseFrame } from './sse';
 
 export type DifyEvent = IDataObject & { event: string };
 
@@ -76,8 +77,8 @@ export class StreamTimeoutError extends Error {
 const TICK: unique symbol = Symbol('tick');
 
 /**
- * Yields SSE frames and enforces two clocks: total run time, and silence — time without a data
- * frame. Keep-alive pings do not count as progress: a stream that only pings is stuck (a known
+ * Yields SSE frames and enforces two clocks: total run time, and silence — time without an event
+ * the caller could parse (it moves `clock.lastProgress`). Keep-alive pings and garbage do not count as progress: a stream that only pings is stuck (a known
  * Dify/proxy failure), and Dify itself gives up after 300 s without worker frames. One timer runs
  * at a time and is re-armed lazily, so thousands of events do not create thousands of timers.
  *
@@ -91,9 +92,9 @@ async function* guard(
 	silenceMs: number,
 	totalMs: number,
 	signal: AbortSignal | undefined,
+	started: number,
+	clock: { lastProgress: number },
 ): AsyncGenerator<SseFrame> {
-	const started = Date.now();
-	let lastProgress = started;
 	const stopTimers = new AbortController();
 	let ticked = false;
 	let wake: (() => void) | undefined;
@@ -106,7 +107,7 @@ async function* guard(
 			() => undefined,
 		);
 	};
-	arm(Math.min(silenceMs, totalMs));
+	arm(Math.min(silenceMs - (Date.now() - clock.lastProgress), totalMs - (Date.now() - started)));
 	let pending: Promise<IteratorResult<SseFrame>> | undefined;
 	try {
 		while (true) {
@@ -122,14 +123,13 @@ async function* guard(
 				ticked = false;
 				const now = Date.now();
 				if (now - started >= totalMs) throw new StreamTimeoutError('total', totalMs);
-				if (now - lastProgress >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
-				arm(Math.min(silenceMs - (now - lastProgress), totalMs - (now - started)));
+				if (now - clock.lastProgress >= silenceMs) throw new StreamTimeoutError('silence', silenceMs);
+				arm(Math.min(silenceMs - (now - clock.lastProgress), totalMs - (now - started)));
 				continue;
 			}
 			pending = undefined;
 			if (result.done) return;
 			if (signal?.aborted) throw new Error('The execution was cancelled');
-			if (result.value.data !== undefined) lastProgress = Date.now();
 			yield result.value;
 		}
 	} finally {
@@ -139,6 +139,21 @@ async function* guard(
 		if (typeof destroy === 'function') destroy.call(body);
 		void frames.return(undefined).catch(() => undefined);
 	}
+}
+
+/** Data frames in a row that are not JSON events before the stream is given up. */
+export const MAX_UNPARSEABLE_FRAMES = 50;
+
+function unparseableError(ctx: DifyContext, secret: string | undefined, req: DifyRequest, run: { count: number; first: string }): NodeApiError {
+	const message = `Dify's stream sent ${run.count} data frames in a row that are not Dify events`;
+	return redactError(
+		new NodeApiError(ctx.getNode(), { message } as JsonObject, {
+			message,
+			description: `The first one began with: ${JSON.stringify(run.first)}. Each event of Dify's stream is a JSON object with an "event" field; check that the Base URL points at Dify and not at a proxy that rewrites the stream. Request: ${req.method} ${req.path}.`,
+			itemIndex: req.itemIndex,
+		}),
+		secret,
+	);
 }
 
 function ids(state: StreamState): string {
@@ -163,14 +178,21 @@ export async function* streamEvents(
 	state: StreamState = { seen: new Set() },
 ): AsyncGenerator<DifyEvent> {
 	const conn: Connection = await getConnection.call(this, target);
-	const response = await sendRaw.call(this, target, conn, req, 'stream');
+	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
+	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
+	// Both clocks run from the moment the request is sent: a server that accepts the connection and
+	// never answers is as stuck as one that stops sending frames.
+	const started = Date.now();
+	const firstByteMs = Math.min(silenceMs, totalMs);
+	const response = await sendRaw.call(this, target, conn, { ...req, timeoutMs: req.timeoutMs ?? firstByteMs, timeoutOption: req.timeoutOption ?? (silenceMs <= totalMs ? 'Silence Timeout' : 'Timeout') }, 'stream');
 	if (response.statusCode >= 400) {
 		throw await errorFromResponse.call(this, target, conn, req, response);
 	}
 	const contentType = headerValue(response.headers, 'content-type');
 	if (!/text\/event-stream/i.test(contentType)) {
 		// Errors can arrive as JSON with status 200 from some proxies; a JSON answer is a blocking one.
-		const text = await readText(response.body, 16 * 1024 * 1024);
+		// Read within the same clocks and a size limit: an endless body must not keep the node waiting.
+		const text = await readText(response.body, MAX_JSON_RESPONSE_BYTES, Math.max(1, Math.min(silenceMs, totalMs - (Date.now() - started))));
 		const parsed = parseMaybeJson(text);
 		if (parsed && typeof parsed === 'object' && !Array.isArray(parsed)) {
 			const body = parsed as IDataObject;
@@ -183,14 +205,22 @@ export async function* streamEvents(
 		throw await errorFromResponse.call(this, target, conn, req, { ...response, statusCode: response.statusCode, body: text });
 	}
 
-	const silenceMs = options.silenceTimeoutMs ?? DEFAULT_SILENCE_TIMEOUT_MS;
-	const totalMs = options.totalTimeoutMs ?? DEFAULT_TOTAL_TIMEOUT_MS;
-	const frames = guard(parseSse(response.body as AsyncIterable<Uint8Array>), response.body, silenceMs, totalMs, req.abortSignal);
+	const clock = { lastProgress: started };
+	const frames = guard(parseSse(response.body as AsyncIterable<Uint8Array>), response.body, silenceMs, totalMs, req.abortSignal, started, clock);
+	let unparsed: { count: number; first: string } | undefined;
 	try {
 		for await (const frame of frames) {
 			if (frame.data === undefined) continue; // `event: ping` and other data-less frames
 			const event = parseMaybeJson(frame.data) as DifyEvent | undefined;
-			if (!event || typeof event !== 'object' || typeof event.event !== 'string') continue;
+			if (!event || typeof event !== 'object' || typeof event.event !== 'string') {
+				// Not progress: a stream of garbage must not keep the run alive until the total timeout.
+				unparsed ??= { count: 0, first: frame.data.slice(0, 120) };
+				unparsed.count += 1;
+				if (unparsed.count >= MAX_UNPARSEABLE_FRAMES) throw unparseableError(this, conn.secret, req, unparsed);
+				continue;
+			}
+			unparsed = undefined;
+			clock.lastProgress = Date.now();
 			state.lastEvent = event.event;
 			if (typeof event.task_id === 'string') state.taskId ??= event.task_id;
 			if (typeof event.workflow_run_id === 'string') state.workflowRunId ??= event.workflow_run_id;
@@ -212,6 +242,12 @@ export async function* streamEvents(
 		if (state.taskId && options.stopRequest && !runFinished(options.family, state.seen)) {
 			// Best effort: an abandoned task would otherwise keep running (and billing) in Dify.
 			await sendRaw.call(this, target, conn, { ...options.stopRequest(state.taskId), abortSignal: undefined }, 'json').catch(() => undefined);
+		}
+		if (error instanceof SseLimitError) {
+			throw new NodeOperationError(this.getNode(), `Dify's stream was refused: ${error.message}${ids(state)}`, {
+				itemIndex: req.itemIndex,
+				description: `Reading stopped and the connection was closed. Dify's largest events (a workflow's outputs in workflow_finished) stay far below this limit, so the server at the Base URL is not answering like Dify. The task was asked to stop.`,
+			});
 		}
 		if (error instanceof StreamTimeoutError) {
 			throw new NodeOperationError(this.getNode(), redact(`Dify stream timed out: ${error.message}${ids(state)}`, conn.secret), {

@@ -1,4 +1,5 @@
 import { optionsCollection } from '../../../shared/helpers/common';
+import { documentDownloadOptions, downloadLimits, type DownloadOptionsInput } from '../../../shared/helpers/downloadOptions';
 import { fetchRemoteFile } from '../../../shared/transport/remoteFile';
 import type { DifyOperation } from '../../../shared/types';
 import { documentFileBody, documentResult, sendDocumentFile } from '../../helpers/documentContent';
@@ -15,15 +16,17 @@ export const createFromUrl: DifyOperation = {
 	properties: [
 		datasetLocator('The knowledge base to add the document to'),
 		{ displayName: 'File URL', name: 'url', type: 'string', default: '', required: true, placeholder: 'e.g. https://example.com/handbook.pdf', description: 'Fetched by n8n (not by Dify), without the Dify key' },
-		optionsCollection(documentOptions('create', [fileNameOption])),
+		optionsCollection(documentOptions('create', [fileNameOption, ...documentDownloadOptions])),
 	],
 	async execute(ctx) {
 		const i = ctx.itemIndex;
-		const options = this.getNodeParameter('options', i, {}) as DocumentOptionsInput;
+		const options = this.getNodeParameter('options', i, {}) as DocumentOptionsInput & DownloadOptionsInput;
 		const url = String(this.getNodeParameter('url', i, '') ?? '').trim();
 		const path = datasetPath.call(this, i);
-		const binary = await fetchRemoteFile.call(this, url, i, options.fileName);
-		const multipart = await documentFileBody.call(this, binary, documentArgs.call(this, options, i), options.fileName, async () => Buffer.from(binary.data, 'base64'));
+		const file = await fetchRemoteFile.call(this, url, i, { fileName: options.fileName, ...downloadLimits(options) });
+		// The downloaded bytes go into the upload as they are: no binary item, no base64 round trip.
+		const described = { data: '', fileName: file.fileName, mimeType: file.mimeType ?? 'application/octet-stream' };
+		const multipart = await documentFileBody.call(this, described, documentArgs.call(this, options, i), file.fileName, async () => file.data);
 		const answer = await sendDocumentFile.call(this, ctx, 'POST', `${path}/document/create-by-file`, multipart);
 		return await documentResult.call(this, ctx, path, answer, options);
 	},

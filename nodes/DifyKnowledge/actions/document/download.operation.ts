@@ -5,6 +5,7 @@ import type { DifyOperation } from '../../../shared/types';
 import { datasetLocator, documentLocator } from '../../helpers/locators';
 import { documentPath, knowledgeRequest } from '../../helpers/request';
 import { fileNameFromDisposition } from '../../../shared/helpers/contentDisposition';
+import { mimeTypeFor } from '../../../shared/transport/fileName';
 
 export const download: DifyOperation = {
 	value: 'download',
@@ -22,7 +23,7 @@ export const download: DifyOperation = {
 		}
 		const file = await fetchFileUrl.call(this, targetOf(ctx.node), url, i);
 		const fileName = fileNameFromDisposition(file.contentDisposition) ?? 'document';
-		const mimeType = file.contentType && file.contentType !== 'application/octet-stream' ? file.contentType : undefined;
+		const mimeType = mimeTypeFor(fileName, undefined, file.contentType);
 		const binary = await this.helpers.prepareBinaryData(file.body, fileName, mimeType);
 		return [{ json: { file_name: binary.fileName ?? fileName, mime_type: binary.mimeType, size: binary.bytes ?? null }, binary: { [property]: binary } }];
 	},

@@ -1,6 +1,7 @@
 import { NodeOperationError } from 'n8n-workflow';
 import { getUser, outputBinaryField, requireId, targetOf, userField } from '../../helpers/common';
 import { fileNameFromDisposition } from '../../helpers/contentDisposition';
+import { mimeTypeFor } from '../../transport/fileName';
 import { errorFromResponse, getConnection, headerValue, sendRaw } from '../../transport/request';
 import type { DifyOperation } from '../../types';
 
@@ -45,7 +46,7 @@ export const download: DifyOperation = {
 			throw new NodeOperationError(this.getNode(), `Dify sent no content for file ${fileId}`, { itemIndex: i });
 		}
 		// As an attachment Dify labels every file application/octet-stream: let n8n infer the type from the name.
-		const mimeType = contentType && contentType !== 'application/octet-stream' ? contentType : undefined;
+		const mimeType = mimeTypeFor(fileName, undefined, contentType);
 		const binary = await this.helpers.prepareBinaryData(response.body as Buffer, fileName, mimeType);
 		return [{ json: { file_id: fileId, file_name: binary.fileName ?? fileName, mime_type: binary.mimeType, size: binary.bytes ?? null }, binary: { [property]: binary } }];
 	},

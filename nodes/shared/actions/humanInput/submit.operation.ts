@@ -2,7 +2,7 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { NodeApiError } from 'n8n-workflow';
 
 import { ChatAnswer } from '../../helpers/chatAnswer';
-import { getJsonObject, getUser, jsonItems, optionsCollection, requireId, targetOf, userField } from '../../helpers/common';
+import { getJsonObject, getUser, jsonItems, optionsCollection, requireId, requireText, targetOf, userField } from '../../helpers/common';
 import { readStream } from '../../helpers/generate';
 import { getStreamSettings, streamOptionFields } from '../../helpers/streamOptions';
 import { newWorkflowResult, workflowItem, workflowOutputOptions, type WorkflowOutputOptions } from '../../helpers/workflowExecution';
@@ -78,7 +78,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const i = ctx.itemIndex;
 	const target = targetOf(ctx.node);
 	const token = getFormToken.call(this, i);
-	const action = requireId.call(this, String(this.getNodeParameter('action', i) ?? '').trim(), 'Action', i);
+	const action = requireText.call(this, String(this.getNodeParameter('action', i) ?? '').trim(), 'Action', i);
 	const user = getUser.call(this, i);
 	const inputs = getJsonObject.call(this, 'inputs', i, 'Inputs (JSON)');
 	await addFileInputs.call(this, target, i, user, inputs);
