@@ -1,3 +1,4 @@
+import { difyCalls } from './difyCalls';
 import { startDifyServer } from './index';
 
 /** Standalone sandbox: `npx ts-node test/dify-server/cli.ts --port 8787 --host 127.0.0.1`. */
@@ -9,6 +10,11 @@ function arg(name: string): string | undefined {
 }
 
 async function main(): Promise<void> {
+	// `cli.js dify-calls <what> …`: Dify calling an endpoint (see difyCalls.ts), instead of the sandbox.
+	if (process.argv[2] === 'dify-calls') {
+		process.stdout.write(`${JSON.stringify(await difyCalls(process.argv[3] ?? '', arg), null, 2)}\n`);
+		return;
+	}
 	const port = Number(arg('port') ?? 8787);
 	const host = arg('host') ?? '127.0.0.1';
 	const server = await startDifyServer({ port, host });
