@@ -25,16 +25,22 @@ import {
 
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
+import { DifyApiExtensionEndpointApi } from '../../credentials/DifyApiExtensionEndpointApi.credentials';
+import { DifyExternalKnowledgeEndpointApi } from '../../credentials/DifyExternalKnowledgeEndpointApi.credentials';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
 import { DifyWorkflow } from '../../nodes/DifyWorkflow/DifyWorkflow.node';
 import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
+import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
+import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
 	difyKnowledgeApi: new DifyKnowledgeApi(),
+	difyExternalKnowledgeEndpointApi: new DifyExternalKnowledgeEndpointApi(),
+	difyApiExtensionEndpointApi: new DifyApiExtensionEndpointApi(),
 };
 
 class StartNode implements INodeType {
@@ -94,9 +100,16 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyWorkflow': new DifyWorkflow(),
 	'dify.difyKnowledge': new DifyKnowledge(),
 	'dify.difyTrigger': new DifyTrigger(),
+	'dify.difyExternalKnowledgeTrigger': new DifyExternalKnowledgeTrigger(),
+	'dify.difyExtensionTrigger': new DifyExtensionTrigger(),
 };
 
-class TestNodeTypes implements INodeTypes {
+/** Lets a test add a node type of its own (the webhook harness's stand-in for the workflow after a trigger). */
+export function registerNodeType(type: string, node: INodeType): void {
+	NODE_TYPES[type] = node;
+}
+
+export class TestNodeTypes implements INodeTypes {
 	getByName(type: string): INodeType | IVersionedNodeType {
 		const node = NODE_TYPES[type];
 		if (!node) throw new Error(`Unknown node type ${type}`);
@@ -113,7 +126,7 @@ class TestNodeTypes implements INodeTypes {
 }
 
 /** Applies our credentials exactly like n8n's server-side CredentialsHelper does for generic auth. */
-class TestCredentialsHelper extends ICredentialsHelper {
+export class TestCredentialsHelper extends ICredentialsHelper {
 	constructor(private readonly data: Record<string, ICredentialDataDecryptedObject>) {
 		super();
 	}
