@@ -9,7 +9,7 @@ export interface ImportableCredential {
 	id: string;
 	name: string;
 	type: string;
-	data: { baseUrl: string; apiKey: string };
+	data: { baseUrl?: string; apiKey: string };
 }
 export interface Example {
 	file: string;
@@ -20,6 +20,8 @@ export interface Example {
 	nodeTypes: string[];
 }
 export const SANDBOX_CREDENTIALS: SandboxCredentialSpec[];
+/** The key of the sandbox credentials for endpoints Dify calls (External Knowledge API, API Extension). */
+export const SANDBOX_ENDPOINT_KEY: string;
 export const EXAMPLES: string;
 export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string> }): ImportableCredential[];
 export const SANDBOX_DEFAULT_URL: string;

@@ -23,15 +23,32 @@ const SANDBOX_CREDENTIALS = [
   { id: 'difySandboxKnow01', name: 'Dify sandbox (Knowledge)', type: 'difyKnowledgeApi', key: 'knowledge' },
 ];
 
+/**
+ * Keys of endpoints Dify calls in n8n (External Knowledge API, API-based Extension). They are not the
+ * sandbox's: the user makes them up and enters the same value in Dify, so the examples use a fixed one.
+ */
+const SANDBOX_ENDPOINT_KEY = 'dify-sandbox-endpoint-key';
+const SANDBOX_ENDPOINT_CREDENTIALS = [
+  { id: 'difySandboxEKnow1', name: 'Dify sandbox (External Knowledge endpoint)', type: 'difyExternalKnowledgeEndpointApi' },
+  { id: 'difySandboxExtn01', name: 'Dify sandbox (API Extension endpoint)', type: 'difyApiExtensionEndpointApi' },
+];
+
 /** @param {{apiBase: string, keys: Record<string, string>}} sandbox */
 function sandboxCredentials(sandbox) {
-  return SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
-    id: c.id,
-    name: c.name,
-    type: c.type,
-    data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
-  }));
+  // Endpoint credentials first: n8n preselects the most recently saved credential of a type.
+  return [
+    ...SANDBOX_ENDPOINT_CREDENTIALS.map((c) => ({ ...c, data: { apiKey: SANDBOX_ENDPOINT_KEY } })),
+    ...SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
+      id: c.id,
+      name: c.name,
+      type: c.type,
+      data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
+    })),
+  ];
 }
+
+/** Triggers Dify calls: their examples answer only once published (production URL). */
+const DIFY_CALLS_TRIGGERS = ['n8n-nodes-dify-suite.difyExternalKnowledgeTrigger', 'n8n-nodes-dify-suite.difyExtensionTrigger'];
 
 /** The sandbox address written in examples/ (its default port; the file example downloads from it). */
 const SANDBOX_DEFAULT_URL = 'http://127.0.0.1:8787';
@@ -55,11 +72,11 @@ function readExamples(sandboxUrl) {
         text,
         workflow,
         // A public chat only answers once the workflow is published.
-        publish: Boolean(chat),
+        publish: Boolean(chat) || workflow.nodes.some((n) => DIFY_CALLS_TRIGGERS.includes(n.type)),
         chatPath: chat ? `${chat.webhookId}/chat` : undefined,
         nodeTypes: [...new Set(workflow.nodes.map((n) => n.type))],
       };
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
