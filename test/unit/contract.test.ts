@@ -13,6 +13,10 @@ import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 import { TRIGGER_EVENTS } from '../../nodes/DifyTrigger/events';
 import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
+import { DifyExternalKnowledgeEndpointApi } from '../../credentials/DifyExternalKnowledgeEndpointApi.credentials';
+import { DifyApiExtensionEndpointApi } from '../../credentials/DifyApiExtensionEndpointApi.credentials';
+import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
+import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
 
 const ROOT = resolve(__dirname, '../..');
 const CONTRACT = readFileSync(resolve(ROOT, 'docs/contract.md'), 'utf8');
@@ -168,6 +172,31 @@ describe('node descriptions', () => {
 					expect(row ? `${resource.name} / ${op.name}` : `missing ${resource.name} / ${op.name}`).toBe(`${resource.name} / ${op.name}`);
 				}
 			}
+		}
+	});
+
+	it('keeps the triggers Dify calls: type names, display names, credentials, webhook paths and parameter values', () => {
+		const rows = table('Nodes');
+		const credentialRows = table('Credentials');
+		const section = CONTRACT.split(/^## /m).find((x) => x.startsWith('Triggers Dify calls'))!;
+		for (const node of [new DifyExternalKnowledgeTrigger(), new DifyExtensionTrigger()]) {
+			const { description } = node;
+			const row = rows.find((r) => code(r[0]) === description.name);
+			expect(row?.[1]).toBe(description.displayName);
+			expect(description.credentials?.map((c) => c.name)).toEqual([code(row![2])]);
+			expect(pkg.n8n.nodes).toContain(`dist/nodes/${node.constructor.name}/${node.constructor.name}.node.js`);
+			expect(section).toContain(`\`${description.webhooks![0].path}\``);
+			for (const p of description.properties.filter((x) => x.type === 'options' || x.type === 'multiOptions')) {
+				expect(section).toContain(`\`${p.name}\``);
+				for (const o of p.options as Array<{ value: string }>) expect(section).toContain(`\`${o.value}\``);
+			}
+		}
+		for (const cred of [new DifyExternalKnowledgeEndpointApi(), new DifyApiExtensionEndpointApi()]) {
+			const row = credentialRows.find((r) => code(r[0]) === cred.name);
+			expect(row?.[1]).toBe(cred.displayName);
+			expect(cred.properties.map((p) => p.name)).toEqual(['apiKey']);
+			expect(cred.properties[0].typeOptions?.password).toBe(true);
+			expect(pkg.n8n.credentials).toContain(`dist/credentials/${cred.constructor.name}.credentials.js`);
 		}
 	});
 });
