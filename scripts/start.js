@@ -19,7 +19,7 @@ const readline = require('readline');
 const { spawn, spawnSync } = require('child_process');
 const { ensureRuntime, RuntimeError } = require('./n8n-runtime');
 const { N8nInstance, REPO, PACKAGE_NAME, freePort, portFree, packPackage, terminate, track } = require('./lib/n8n-instance');
-const { sandboxCredentials, readExamples } = require('./lib/sandbox');
+const { sandboxCredentials, readExamples, SANDBOX_ENDPOINT_KEY } = require('./lib/sandbox');
 const { startBanner } = require('./lib/banner');
 
 const args = new Set(process.argv.slice(2));
@@ -198,6 +198,22 @@ async function main() {
   });
 
   const chat = examples.find((e) => e.chatPath);
+  // The published "Dify calls n8n" examples, and the command that calls them as Dify does.
+  const hookOf = (type) => {
+    for (const e of examples) {
+      const node = e.workflow.nodes.find((n) => n.type === `${PACKAGE_NAME}.${type}`);
+      if (node) return `${instance.url}/webhook/${node.webhookId}`;
+    }
+    return undefined;
+  };
+  const retrievalEndpoint = hookOf('difyExternalKnowledgeTrigger');
+  const extension = hookOf('difyExtensionTrigger');
+  const difyCalls = {
+    cli: path.relative(process.cwd(), sandboxCli) || sandboxCli,
+    key: SANDBOX_ENDPOINT_KEY,
+    retrievalEndpoint,
+    extensionUrl: extension && `${extension}/extension`,
+  };
   console.log(
     startBanner({
       url: instance.url,
@@ -205,6 +221,7 @@ async function main() {
       nodes: nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]),
       sandboxUrl: sandbox.url,
       chatPath: chat?.chatPath,
+      difyCalls,
       userFolder: path.relative(REPO, USER_FOLDER) || USER_FOLDER,
     }),
   );

@@ -10,7 +10,24 @@ const NEEDS_INTERNET = {
 };
 
 /**
- * @param {{url: string, firstRun: boolean, nodes: string[], sandboxUrl: string, chatPath?: string, userFolder: string}} o
+ * How to call the published "Dify calls n8n" examples the way Dify does, from a shell.
+ * @param {{cli: string, key: string, retrievalEndpoint?: string, extensionUrl?: string}} o
+ */
+function difyCallsLines(o) {
+  const lines = [];
+  if (o.retrievalEndpoint) {
+    lines.push(`  Dify calls n8n:  node ${o.cli} dify-calls retrieve --endpoint ${o.retrievalEndpoint} --key ${o.key} --knowledge-id tea-guide --query "green tea"`);
+  }
+  if (o.extensionUrl) {
+    lines.push(`                   node ${o.cli} dify-calls moderate-input --endpoint ${o.extensionUrl} --key ${o.key} --query "my password"`);
+  }
+  if (lines.length) lines.push('                   (sends exactly what Dify sends and prints what Dify would make of the answer; see README "Dify calls n8n")');
+  return lines;
+}
+
+/**
+ * @param {{url: string, firstRun: boolean, nodes: string[], sandboxUrl: string, chatPath?: string, userFolder: string,
+ *   difyCalls?: {cli: string, key: string, retrievalEndpoint?: string, extensionUrl?: string}}} o
  * @returns {string}
  */
 function startBanner(o) {
@@ -22,6 +39,7 @@ function startBanner(o) {
     `  Dify sandbox:    ${o.sandboxUrl}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
     '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
     o.chatPath ? `  Chat example:    ${o.url}/webhook/${o.chatPath}  (${NEEDS_INTERNET.page}; remembers the conversation)` : '',
+    ...(o.difyCalls ? difyCallsLines(o.difyCalls) : []),
     '',
     `  Offline:         the editor, the sandbox and every example work without internet, except the ${NEEDS_INTERNET.page},`,
     `                   which loads n8n's chat widget from ${NEEDS_INTERNET.host} (blank offline). Use the "Open chat" button`,

@@ -23,6 +23,23 @@ describe('the npm start banner', () => {
 		userFolder: '.cache/start/n8n-user',
 	});
 
+	it('says how to call the "Dify calls n8n" examples as Dify does', () => {
+		const withCalls = startBanner({
+			url: 'http://127.0.0.1:5678',
+			firstRun: false,
+			nodes: ['difyExternalKnowledgeTrigger'],
+			sandboxUrl: SANDBOX_DEFAULT_URL,
+			userFolder: '.cache/start/n8n-user',
+			difyCalls: { cli: '.cache/sandbox/test/dify-server/cli.js', key: 'k-12345', retrievalEndpoint: 'http://127.0.0.1:5678/webhook/abc', extensionUrl: 'http://127.0.0.1:5678/webhook/def/extension' },
+		});
+		expect(withCalls).toContain('node .cache/sandbox/test/dify-server/cli.js dify-calls retrieve --endpoint http://127.0.0.1:5678/webhook/abc --key k-12345 --knowledge-id tea-guide');
+		expect(withCalls).toContain('dify-calls moderate-input --endpoint http://127.0.0.1:5678/webhook/def/extension --key k-12345');
+		// The examples' IDs and key are the ones the banner is given by npm start.
+		const retrieve = readExamples().find((e) => e.file === 'dify-retrieves-from-n8n.json')!;
+		expect(retrieve.publish).toBe(true);
+		expect(retrieve.workflow.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyExternalKnowledgeTrigger')?.parameters.knowledgeIds).toBe('tea-guide');
+	});
+
 	it('names the one page that needs the internet, why, and what to use offline', () => {
 		expect(banner).toContain('http://127.0.0.1:5678/webhook/abc/chat  (public chat page; remembers the conversation)');
 		expect(banner).toMatch(/Offline: +the editor, the sandbox and every example work without internet, except the public chat page,/);
