@@ -19,7 +19,7 @@ const readline = require('readline');
 const { spawn, spawnSync } = require('child_process');
 const { ensureRuntime, RuntimeError } = require('./n8n-runtime');
 const { N8nInstance, REPO, PACKAGE_NAME, freePort, portFree, packPackage, terminate, track } = require('./lib/n8n-instance');
-const { sandboxCredentials, readExamples, SANDBOX_ENDPOINT_KEY } = require('./lib/sandbox');
+const { sandboxCredentials, readExamples, SANDBOX_ENDPOINT_KEY, n8nKnowledgeArgs } = require('./lib/sandbox');
 const { startBanner } = require('./lib/banner');
 
 const args = new Set(process.argv.slice(2));
@@ -69,9 +69,9 @@ function compileSandbox() {
 function startSandbox(cli, port) {
   return new Promise((resolve, reject) => {
     // Own process group: Ctrl-C reaches only this script, which then stops everything in order.
-    const child = track(
-      spawn(process.execPath, [cli, '--port', String(port), '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'], detached: true }),
-    );
+    // Its "knowledge from n8n" chat app retrieves from the published example on this n8n.
+    const argv = [cli, '--port', String(port), '--host', '127.0.0.1', ...n8nKnowledgeArgs(`http://127.0.0.1:${N8N_PORT}`)];
+    const child = track(spawn(process.execPath, argv, { stdio: ['ignore', 'pipe', 'inherit'], detached: true }));
     children.push(child);
     const rl = readline.createInterface({ input: child.stdout });
     let ready = false;

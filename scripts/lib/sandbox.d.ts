@@ -22,6 +22,8 @@ export interface Example {
 export const SANDBOX_CREDENTIALS: SandboxCredentialSpec[];
 /** The key of the sandbox credentials for endpoints Dify calls (External Knowledge API, API Extension). */
 export const SANDBOX_ENDPOINT_KEY: string;
+/** CLI arguments of the sandbox for its chat app with knowledge from the example workflow on this n8n. */
+export function n8nKnowledgeArgs(n8nUrl: string): string[];
 export const EXAMPLES: string;
 export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string> }): ImportableCredential[];
 export const SANDBOX_DEFAULT_URL: string;

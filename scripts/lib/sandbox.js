@@ -19,6 +19,7 @@ const SANDBOX_CREDENTIALS = [
   { id: 'difySandboxFlow01', name: 'Dify sandbox (Chatflow app)', type: 'difyApi', key: 'advancedChat' },
   { id: 'difySandboxText01', name: 'Dify sandbox (Completion app)', type: 'difyApi', key: 'completion' },
   { id: 'difySandboxWork01', name: 'Dify sandbox (Workflow app)', type: 'difyApi', key: 'workflow' },
+  { id: 'difySandboxChatN8', name: 'Dify sandbox (Chatbot with knowledge from n8n)', type: 'difyApi', key: 'chatN8nKnowledge' },
   { id: 'difySandboxChat01', name: 'Dify sandbox (Chatbot app)', type: 'difyApi', key: 'chat' },
   { id: 'difySandboxKnow01', name: 'Dify sandbox (Knowledge)', type: 'difyKnowledgeApi', key: 'knowledge' },
 ];
@@ -45,6 +46,18 @@ function sandboxCredentials(sandbox) {
       data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
     })),
   ];
+}
+
+/**
+ * Where the sandbox's "knowledge from n8n" chat app retrieves from: the External Knowledge trigger of
+ * the "Dify retrieves from n8n" example, published on the given n8n.
+ */
+function n8nKnowledgeArgs(n8nUrl) {
+  const example = readExamples().find((e) => e.file === 'dify-retrieves-from-n8n.json');
+  const trigger = example?.workflow.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyExternalKnowledgeTrigger');
+  if (!trigger) return [];
+  const ids = String(trigger.parameters.knowledgeIds || '').split(',')[0].trim();
+  return ['--n8n-knowledge', `${n8nUrl}/webhook/${trigger.webhookId}`, '--n8n-knowledge-key', SANDBOX_ENDPOINT_KEY, '--n8n-knowledge-id', ids];
 }
 
 /** Triggers Dify calls: their examples answer only once published (production URL). */
@@ -79,4 +92,4 @@ function readExamples(sandboxUrl) {
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, n8nKnowledgeArgs, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };

@@ -125,6 +125,7 @@ export function registerApp(state: ServerState, input: AppSpecInput): AppRuntime
 				: []),
 		fileUploadNumberLimit: input.fileUploadNumberLimit ?? 3,
 		maxActiveRequests: input.maxActiveRequests ?? 0,
+		externalKnowledge: input.externalKnowledge,
 		createdAt: nowSeconds(),
 		initialAnnotationReply: features.annotationReply,
 	};

@@ -14,6 +14,8 @@ import { chatErrorEnvelope, pipeFrames, SseStream } from './sse';
 import { endUserFor, requireUserArg } from './users';
 import { startChatflow, validateWorkflowId } from './chatflow';
 import { matchAnnotation } from './annotations';
+import { retrieveExternalKnowledge } from './difyClient';
+import type { ExternalKnowledgeBinding } from './types';
 
 export const CHAT_MODES = ['chat', 'agent-chat', 'agent', 'advanced-chat'];
 
@@ -213,7 +215,7 @@ async function produceEasyChat(
 		return sent;
 	};
 	const annotation = app.mode !== 'agent' ? matchAnnotation(state, app, query) : undefined;
-	const echo = annotation ? annotation.answer : `Echo: ${query}`;
+	const echo = annotation ? annotation.answer : `Echo: ${query}${app.externalKnowledge ? await fromExternalKnowledge(app.externalKnowledge, query) : ''}`;
 	let answer = '';
 
 	if (app.mode === 'agent-chat') {
@@ -305,4 +307,15 @@ export async function stopTask(ctx: Ctx, allowedModes: string[], wrongMode: () =
 export function registerChatRoutes(router: Router): void {
 	router.add('POST', '/chat-messages', 'app', postChatMessage);
 	router.add('POST', '/chat-messages/{task_id}/stop', 'app', (ctx) => stopTask(ctx, CHAT_MODES, notChatApp));
+}
+
+/**
+ * A chat app whose knowledge base is an External Knowledge API: Dify retrieves before answering. The
+ * sandbox adds what it retrieved (or why it could not) to its echo, so the answer shows the record.
+ */
+async function fromExternalKnowledge(binding: ExternalKnowledgeBinding, query: string): Promise<string> {
+	const r = await retrieveExternalKnowledge(binding.endpoint, binding.apiKey, { knowledgeId: binding.knowledgeId, query, topK: binding.topK });
+	if (!r.ok) return `\nKnowledge retrieval failed: ${r.error}`;
+	if (r.documents.length === 0) return '\nFrom the knowledge base: nothing found.';
+	return `\nFrom the knowledge base: ${r.documents.map((d) => `${String(d.metadata.title ?? '')}: ${d.page_content}`).join(' | ')}`;
 }

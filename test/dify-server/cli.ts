@@ -17,7 +17,16 @@ async function main(): Promise<void> {
 	}
 	const port = Number(arg('port') ?? 8787);
 	const host = arg('host') ?? '127.0.0.1';
-	const server = await startDifyServer({ port, host });
+	// --n8n-knowledge <endpoint>: a chat app whose knowledge base is that External Knowledge API (npm start
+	// points it at the "Dify retrieves from n8n" example).
+	const n8nEndpoint = arg('n8n-knowledge');
+	const server = await startDifyServer({
+		port,
+		host,
+		...(n8nEndpoint
+			? { n8nKnowledge: { endpoint: n8nEndpoint, apiKey: arg('n8n-knowledge-key') ?? '', knowledgeId: arg('n8n-knowledge-id') ?? '', topK: Number(arg('n8n-knowledge-top-k') ?? 2) } }
+			: {}),
+	});
 	process.stdout.write(`${JSON.stringify({ url: server.url, apiBase: server.apiBase, keys: server.keys })}\n`);
 	const shutdown = () => {
 		void server.close().then(() => process.exit(0));

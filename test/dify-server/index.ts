@@ -238,6 +238,9 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 			name: 'Sandbox Chatbot (features off)',
 			features: { suggestedQuestions: false, tts: false, stt: false, fileUpload: false, citations: false, annotationReply: false },
 		}).key,
+		...(opts.n8nKnowledge
+			? { chatN8nKnowledge: registerApp(state, { mode: 'chat', name: 'Sandbox Chatbot (knowledge from n8n)', externalKnowledge: opts.n8nKnowledge }).key }
+			: {}),
 	};
 	const router = buildRouter();
 	const server = createServer((req, res) => void handle(state, router, req, res));

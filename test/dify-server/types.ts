@@ -64,6 +64,16 @@ export interface AppSpec {
 	fileUploadNumberLimit: number;
 	/** Dify's per-app `max_active_requests`: concurrent generations allowed, 0 = unlimited (the default). */
 	maxActiveRequests: number;
+	/** A chat app with an external knowledge base: each query is first retrieved from this endpoint as Dify does. */
+	externalKnowledge?: ExternalKnowledgeBinding;
+}
+
+/** Dify's External Knowledge API settings plus the knowledge base's External Knowledge ID and Top K. */
+export interface ExternalKnowledgeBinding {
+	endpoint: string;
+	apiKey: string;
+	knowledgeId: string;
+	topK: number;
 }
 
 export interface UploadLimits {
@@ -87,6 +97,8 @@ export interface StartOptions {
 	onFrame?: (path: string, frame: Record<string, unknown>) => void;
 	/** Called with every complete answer the server wrote (the contract test validates them all). */
 	onResponse?: (response: WrittenResponse) => void;
+	/** Adds the chat app `keys.chatN8nKnowledge`, whose knowledge base is this External Knowledge API (an n8n workflow). */
+	n8nKnowledge?: ExternalKnowledgeBinding;
 }
 
 /** One answer exactly as written to the socket. */
@@ -156,6 +168,8 @@ export interface DifyServerKeys {
 	workflow: string;
 	knowledge: string;
 	chatFeaturesOff: string;
+	/** Only with the `n8nKnowledge` start option. */
+	chatN8nKnowledge?: string;
 }
 
 export type AppSpecInput = Partial<Omit<AppSpec, 'features'>> & {

@@ -6,7 +6,8 @@
  * answers itself must leave no execution behind.
  */
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { SANDBOX_ENDPOINT_KEY, sandboxCredentials } from '../../scripts/lib/sandbox';
+import { SANDBOX_ENDPOINT_KEY } from '../../scripts/lib/sandbox';
+import { startDifyServer, type DifyServer } from '../dify-server';
 import {
 	checkExternalKnowledgeEndpoint,
 	moderateInput,
@@ -17,9 +18,10 @@ import {
 	type ClientOptions,
 } from '../dify-server/difyClient';
 import { call } from '../dify-server/testClient';
-import { PACKAGE, chain, examples, freshInstance } from './support';
+import { PACKAGE, chain, credentialsFor, difyNode, examples, freshInstance } from './support';
 
 let instance: N8nInstance;
+let server: DifyServer;
 let cleanup: () => Promise<void>;
 let cookie = '';
 
@@ -104,16 +106,34 @@ async function expectNoExecutionFrom(workflowId: string, refused: () => Promise<
 
 beforeAll(async () => {
 	({ instance, cleanup } = await freshInstance('difycalls'));
-	// Only the endpoint credentials: nothing here calls Dify.
-	await instance.importCredentials(sandboxCredentials({ apiBase: 'http://127.0.0.1:9/v1', keys: {} }));
-	await instance.importWorkflows([retrieveExample, moderationExample, ...Object.values(workflows)]);
-	for (const id of [retrieveExample.id, moderationExample.id, workflows.ekFails.id as string, workflows.extData.id as string, workflows.extFails.id as string]) await instance.publish(id);
+	// The sandbox's chat app whose knowledge base is the published example, as npm start sets it up.
+	server = await startDifyServer({ n8nKnowledge: { endpoint: `${instance.url}/webhook/${hookOf(retrieveExample)}`, apiKey: KEY, knowledgeId: 'tea-guide', topK: 2 } });
+	const askApp = chain(
+		'e2eAskN8nKnow001',
+		'Ask the app whose knowledge is in n8n',
+		[difyNode('difyChatbot', 'Ask', { id: 'difySandboxChatN8', name: 'Dify sandbox (Chatbot with knowledge from n8n)' }, { resource: 'message', operation: 'send', query: '={{ $json.body.question }}', user: 'n8n', inputs: '{}', responseMode: 'blocking', options: {} })],
+		{ name: 'Webhook', type: 'n8n-nodes-base.webhook', typeVersion: 2, webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e06', parameters: { httpMethod: 'POST', path: 'dify-e2e-ask-n8n', responseMode: 'lastNode', options: {} } },
+	);
+	await instance.importCredentials(credentialsFor(server));
+	await instance.importWorkflows([retrieveExample, moderationExample, askApp, ...Object.values(workflows)]);
+	for (const id of [retrieveExample.id, moderationExample.id, askApp.id as string, workflows.ekFails.id as string, workflows.extData.id as string, workflows.extFails.id as string]) await instance.publish(id);
 	await instance.start();
 	cookie = await instance.login();
+	// n8n registers published webhooks after it starts answering: until then they are 404s.
+	const hooks = [retrieveExample, workflows.ekFails].map((w) => prod(w, 'retrieval'));
+	hooks.push(...[moderationExample, workflows.extData, workflows.extFails].map((w) => prod(w, 'extension')), `${instance.url}/webhook/dify-e2e-ask-n8n`);
+	const deadline = Date.now() + 60000;
+	for (const url of hooks) {
+		while ((await call(url, '', { method: 'POST', json: {} })).status === 404) {
+			if (Date.now() > deadline) throw new Error(`${url} still answers 404 60 s after n8n started`);
+			await new Promise((r) => setTimeout(r, 500));
+		}
+	}
 }, 300000);
 
 afterAll(async () => {
 	await cleanup?.();
+	await server?.close();
 });
 
 describe('Dify External Knowledge Trigger (example "Dify retrieves from n8n", production URL)', () => {
@@ -138,6 +158,14 @@ describe('Dify External Knowledge Trigger (example "Dify retrieves from n8n", pr
 		expect(one.ok && one.documents).toHaveLength(1);
 		const strict = await ask('green tea 80', { scoreThresholdEnabled: true, scoreThreshold: 0.9 });
 		expect(strict.ok && strict.documents.map((d) => d.metadata.title)).toEqual(['Green tea']);
+	});
+
+	it('a Dify app of the sandbox retrieves from it: the app\'s answer shows the record (n8n → Dify app → n8n)', async () => {
+		const r = await call(`${instance.url}/webhook/dify-e2e-ask-n8n`, '', { method: 'POST', json: { question: 'How long should green tea steep?' } });
+		expect(r.status).toBe(200);
+		expect((r.json as { answer: string }).answer).toBe(
+			'Echo: How long should green tea steep?\nFrom the knowledge base: Green tea: Steep green tea at 80 °C for 2 minutes. | Black tea: Steep black tea at 95 °C for 4 minutes.',
+		);
 	});
 
 	it('answers no match with an empty list', async () => {
