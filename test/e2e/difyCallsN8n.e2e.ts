@@ -129,7 +129,7 @@ beforeAll(async () => {
 			await new Promise((r) => setTimeout(r, 500));
 		}
 	}
-}, 300000);
+}, 600000);
 
 afterAll(async () => {
 	await cleanup?.();
