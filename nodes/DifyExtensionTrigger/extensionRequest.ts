@@ -12,8 +12,8 @@ export type ParsedExtension =
 const isObject = (v: unknown): v is IDataObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Checks `{point, params}` against what Dify sends for each point (docs/dify-behaviour.md,
- * "API-based Extension"): the item carries `point` and the params under Dify's names.
+ * Checks `{point, params}` against what Dify sends for each point (see docs/dify-behaviour.md,
+ * 'API-based Extension (Dify calls n8n)'): the item carries `point` and the params under Dify's names.
  */
 export function parseExtensionBody(body: unknown): ParsedExtension {
 	if (!isObject(body)) return { ok: false, message: 'The body must be a JSON object {point, params}' };

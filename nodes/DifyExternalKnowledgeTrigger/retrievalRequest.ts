@@ -14,8 +14,9 @@ export type Parsed = { ok: true; item: RetrievalItem } | { ok: false; message: s
 const isObject = (v: unknown): v is IDataObject => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 /**
- * Checks a `POST …/retrieval` body against what Dify sends (docs/dify-behaviour.md, "External
- * Knowledge API"). Dify sends `metadata_condition` as null or leaves it out when no condition is set.
+ * Checks a `POST …/retrieval` body against what Dify sends (see docs/dify-behaviour.md,
+ * 'External Knowledge API (Dify calls n8n)'). Dify sends `metadata_condition` as null or leaves it
+ * out when no condition is set.
  */
 export function parseRetrievalBody(body: unknown): Parsed {
 	if (!isObject(body) || Object.keys(body).length === 0) {

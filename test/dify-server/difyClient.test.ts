@@ -1,7 +1,7 @@
 /**
  * The Dify-as-client module against a scripted endpoint on 127.0.0.1: the requests it sends are the
- * ones Dify's source builds, and it reads answers as Dify's code does (docs/dify-behaviour.md,
- * "External Knowledge API (Dify calls n8n)" and "API-based Extension (Dify calls n8n)").
+ * ones Dify's source builds, and it reads answers as Dify's code does (see docs/dify-behaviour.md,
+ * 'External Knowledge API (Dify calls n8n)' and 'API-based Extension (Dify calls n8n)').
  */
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';

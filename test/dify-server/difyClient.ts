@@ -3,8 +3,8 @@
  * API or an API-based Extension, and reads the answers the way Dify's code does, reporting what Dify
  * would do with them (records, a moderation verdict, the text of an external data tool, or the error
  * Dify would raise). The tests use it as the oracle for the Dify Extension and External Knowledge
- * triggers; `cli.ts dify-calls …` runs it by hand. docs/dify-behaviour.md cites the Dify source
- * each rule below comes from.
+ * triggers; `cli.ts dify-calls …` runs it by hand. The Dify source each rule below comes from is
+ * cited in docs/dify-behaviour.md, 'External Knowledge API (Dify calls n8n)' and 'API-based Extension (Dify calls n8n)'.
  */
 import { request as httpRequest, type IncomingHttpHeaders } from 'node:http';
 import { request as httpsRequest } from 'node:https';
