@@ -1,5 +1,6 @@
 import { sleep } from 'n8n-workflow';
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -74,6 +75,8 @@ export interface BusyWait {
 export interface Connection {
 	baseUrl: string;
 	secret?: string;
+	/** The decrypted credential, handed to n8n's request helper so it does not read and decrypt it again per request. */
+	credential?: ICredentialsDecrypted;
 }
 
 /**
@@ -104,6 +107,7 @@ async function readConnection(this: DifyContext, target: DifyTarget): Promise<Co
 	return {
 		baseUrl: normaliseBaseUrl(credentials.baseUrl as string),
 		secret: typeof credentials.apiKey === 'string' ? credentials.apiKey : undefined,
+		credential: { id: '', name: target.credential, type: target.credential, data: credentials },
 	};
 }
 
@@ -158,10 +162,14 @@ export async function sendRaw(
 	for (let attempt = 0; ; attempt++) {
 		let response: RawResponse;
 		try {
+			// Without the decrypted credential n8n reads it from its database and decrypts it for every
+			// request; n8n may add pre-authentication data to it, so each request gets its own copy.
+			const decrypted = conn.credential ? { credentialsDecrypted: { ...conn.credential, data: { ...conn.credential.data } } } : undefined;
 			response = (await this.helpers.httpRequestWithAuthentication.call(
 				this,
 				target.credential,
 				options,
+				decrypted,
 			)) as RawResponse;
 		} catch (error) {
 			if (attempt < retries && !req.abortSignal?.aborted && TRANSIENT_NETWORK.has(findErrorCode(error) ?? '')) {
