@@ -61,6 +61,8 @@ export class N8nInstance {
 	importCredentials(credentials: unknown[]): Promise<CliResult>;
 	importWorkflows(workflows: unknown[] | unknown): Promise<CliResult>;
 	publish(id: string): Promise<CliResult>;
+	/** Publishes through the running instance's REST API (n8n 2.x), as the editor does. */
+	publishLive(id: string, cookie: string): Promise<unknown>;
 	execute(id: string, opts?: { timeoutMs?: number }): Promise<ExecuteResult>;
 	exportNodes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; properties: any[]; credentials?: Array<{ name: string }> }>>;
 	start(opts?: { timeoutMs?: number; inheritOutput?: boolean }): Promise<this>;

@@ -333,6 +333,19 @@ class N8nInstance {
     return this.cliOk(['publish:workflow', `--id=${id}`]);
   }
 
+  /**
+   * Publishes through the running instance's REST API, as the editor's Publish button does: no CLI
+   * process to boot per workflow, and the instance activates the triggers at once.
+   */
+  async publishLive(id, cookie) {
+    const wf = await this.request(`/rest/workflows/${id}`, { headers: { cookie } });
+    const versionId = wf.json?.data?.versionId;
+    if (wf.status !== 200 || !versionId) throw new Error(`GET /rest/workflows/${id}: ${wf.status} ${wf.text.slice(0, 300)}`);
+    const r = await this.request(`/rest/workflows/${id}/activate`, { method: 'POST', headers: { cookie }, body: { versionId } });
+    if (r.status !== 200) throw new Error(`publishing workflow ${id} failed: ${r.status} ${r.text.slice(0, 500)}`);
+    return r.json?.data;
+  }
+
   /** `n8n execute --id`: runs from the workflow's Manual Trigger; `result` is the execution JSON. */
   async execute(id, opts) {
     const r = await this.cli(['execute', `--id=${id}`, '--rawOutput'], opts);

@@ -13,6 +13,9 @@ export interface QueueClusterOptions {
 	env?: Record<string, string>;
 	postgres?: RunningPostgres;
 	redis?: RunningService;
+	onLog?: (process: string, line: string) => void;
+	workerLogLevel?: string;
+	logFormat?: 'json' | 'text';
 }
 export class QueueCluster {
 	constructor(opts: QueueClusterOptions);

@@ -23,8 +23,6 @@ function queueEnv({ postgres, redis, extra = {} }) {
     OFFLOAD_MANUAL_EXECUTIONS_TO_WORKERS: 'true',
     // The binary data mode queue mode allows without external storage (filesystem is per machine).
     N8N_DEFAULT_BINARY_DATA_MODE: 'database',
-    // The main logs "Execution N (job M) finished" with the worker's id only in its JSON metadata.
-    N8N_LOG_FORMAT: 'json',
     N8N_DISABLED_MODULES: 'mcp-registry',
     ...extra,
   };
@@ -42,6 +40,9 @@ class QueueCluster {
    * @param {object} [opts.env] extra environment for every process
    * @param {object} [opts.postgres] an already started Postgres (else one is started and stopped here)
    * @param {object} [opts.redis] an already started Redis (likewise)
+   * @param {(process: string, line: string) => void} [opts.onLog] receives every process's output
+   * @param {string} [opts.workerLogLevel] default 'debug': the level at which a worker logs its id
+   * @param {string} [opts.logFormat] default 'json': the main logs the worker of each finished job only there
    */
   constructor(opts) {
     this.opts = opts;
@@ -79,7 +80,9 @@ class QueueCluster {
       this.redis = await startRedis();
       this.ownServices.push(this.redis);
     }
-    const env = queueEnv({ postgres: this.postgres, redis: this.redis, extra: this.opts.env });
+    // The main logs "Execution N (job M) finished" with the worker's id only in its JSON metadata.
+    const env = queueEnv({ postgres: this.postgres, redis: this.redis, extra: { N8N_LOG_FORMAT: this.opts.logFormat || 'json', ...this.opts.env } });
+    const onLog = (name) => (this.opts.onLog ? (line) => this.opts.onLog(name, line) : undefined);
     const taken = [this.postgres.port, this.redis.port];
     const port = async () => {
       const p = await freePort(taken);
@@ -92,6 +95,7 @@ class QueueCluster {
       port: this.opts.port || (await port()),
       brokerPort: await port(),
       env,
+      onLog: onLog('main'),
     });
     taken.push(this.main.port);
     for (let i = 1; i <= this.workerCount; i++) {
@@ -105,7 +109,8 @@ class QueueCluster {
           brokerPort: await port(),
           concurrency: this.opts.concurrency,
           // A worker names its id ("Host ID: worker-…") only at debug level.
-          env: { ...env, N8N_LOG_LEVEL: 'debug' },
+          env: { ...env, N8N_LOG_LEVEL: this.opts.workerLogLevel || 'debug' },
+          onLog: onLog(`worker-${i}`),
         }),
       );
     }
@@ -117,6 +122,7 @@ class QueueCluster {
         port: await port(),
         brokerPort: await port(),
         env,
+        onLog: onLog('webhook'),
       });
     }
     if (tgz) for (const p of this.processes()) installCommunityPackage(p.userFolder, tgz);
