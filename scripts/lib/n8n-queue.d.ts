@@ -29,6 +29,7 @@ export class QueueCluster {
 	processes(): N8nInstance[];
 	start(opts?: { timeoutMs?: number }): Promise<this>;
 	hostIdsOf(worker: N8nInstance): string[];
+	finishedJobs(since?: number): Array<{ executionId: string; workerId?: string; success?: boolean }>;
 	finishedOn(executionId: string | number): string | undefined;
 	workerThatStarted(executionId: string | number): N8nInstance | undefined;
 	stop(): Promise<void>;

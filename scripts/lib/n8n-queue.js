@@ -151,11 +151,16 @@ class QueueCluster {
     return [...log.matchAll(/Host ID: (worker-[A-Za-z0-9_-]+)/g)].map((m) => m[1]);
   }
 
-  /** The worker id the main instance logged when execution `id` finished, if it did. */
-  finishedOn(executionId) {
-    const log = (this.main.pastLogs || '') + this.main.serverLog;
+  /**
+   * Jobs the main instance saw finish ("Execution N (job M) finished", with the worker's id in its
+   * JSON metadata), in the part of its output after `since` characters of `serverLog` (all runs when
+   * `since` is undefined).
+   */
+  finishedJobs(since) {
+    const log = since === undefined ? (this.main.pastLogs || '') + this.main.serverLog : this.main.serverLog.slice(since);
+    const jobs = [];
     for (const line of log.split('\n')) {
-      if (!line.startsWith('{') || !line.includes(`Execution ${executionId} `)) continue;
+      if (!line.startsWith('{') || !line.includes(') finished')) continue;
       let entry;
       try {
         entry = JSON.parse(line);
@@ -163,9 +168,14 @@ class QueueCluster {
         continue;
       }
       const m = /^Execution (\d+) \(job \S+\) finished$/.exec(entry.message || '');
-      if (m && m[1] === String(executionId)) return entry.metadata?.workerId;
+      if (m) jobs.push({ executionId: m[1], workerId: entry.metadata?.workerId, success: entry.metadata?.success });
     }
-    return undefined;
+    return jobs;
+  }
+
+  /** The worker id the main instance logged when execution `id` finished, if it did. */
+  finishedOn(executionId) {
+    return this.finishedJobs().find((j) => j.executionId === String(executionId))?.workerId;
   }
 
   /** Which worker process logged that it started execution `id`. */
