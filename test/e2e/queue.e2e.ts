@@ -389,10 +389,15 @@ test('200 webhook-started runs against a 250 ms Dify all succeed, each with its 
 	expect(jobs).toHaveLength(200);
 	expect(new Set(jobs.map((j) => j.executionId)).size).toBe(200);
 	expect(jobs.every((j) => j.success === true)).toBe(true);
-	const byWorker = new Map<string, number>();
-	for (const j of jobs) byWorker.set(String(j.workerId), (byWorker.get(String(j.workerId)) ?? 0) + 1);
-	const hostIds = cluster.workers.map((w) => cluster.hostIdsOf(w).at(-1));
-	expect([...byWorker.keys()].sort()).toEqual([...hostIds].sort());
+	// Each worker process logs the executions it starts; the main's record names the same worker.
+	// (Where n8n detects Docker, a worker's id is worker-<hostname>: two workers in one container share it.)
+	const perWorker = cluster.workers.map((w) => jobs.filter((j) => cluster.workerThatStarted(j.executionId) === w));
+	expect(perWorker[0].length + perWorker[1].length).toBe(200);
+	expect(perWorker[0].length).toBeGreaterThan(0);
+	expect(perWorker[1].length).toBeGreaterThan(0);
+	cluster.workers.forEach((w, k) => {
+		for (const j of perWorker[k]) expect(cluster.hostIdsOf(w)).toContain(j.workerId);
+	});
 }, 600_000);
 
 test('a worker killed during a streaming Send: n8n fails the run without sending it again, and Dify finishes its task', async () => {
@@ -422,12 +427,14 @@ test('a worker killed during a streaming Send: n8n fails the run without sending
 		},
 		120_000,
 	);
-	const mainSaid = cluster.main.serverLog
-		.split('\n')
-		.filter((l) => l.includes(`xecution ${execution.id} `) || l.includes(`"executionId":"${execution.id}"`))
-		.map((l) => l.slice(0, 300));
+	const said = [cluster.main, ...(cluster.webhook ? [cluster.webhook] : [])].flatMap((p) =>
+		p.serverLog
+			.split('\n')
+			.filter((l) => l.includes(`xecution ${execution.id} `) || l.includes(`"executionId":"${execution.id}"`) || /stalled/i.test(l))
+			.map((l) => `${p.role}: ${l.slice(0, 300)}`),
+	);
 	// eslint-disable-next-line no-console
-	console.log(`[queue] killed worker: execution ${execution.id} ended as ${execution.status} ${Date.now() - killedAt} ms later; client got ${streamedText(r.text).length} chars\n${mainSaid.join('\n')}`);
+	console.log(`[queue] killed worker: execution ${execution.id} ended as ${execution.status} ${Date.now() - killedAt} ms later; client got ${streamedText(r.text).length} chars\n${said.join('\n')}`);
 	expect(execution.status).toBe('error');
 	// n8n did not hand the job to the other worker: Dify was asked once.
 	expect(server.requests.filter((q) => q.path === '/chat-messages')).toHaveLength(1);
@@ -447,6 +454,7 @@ test('a worker killed during a streaming Send: n8n fails the run without sending
 		60_000,
 	);
 	expect(answer).toBe(`Echo: ${question}`);
+	await victim!.stop();
 	await victim!.start();
 }, 300_000);
 
