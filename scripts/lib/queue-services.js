@@ -28,7 +28,8 @@ function onPath(name) {
 /** Debian keeps the server binaries out of PATH, under /usr/lib/postgresql/<major>/bin. */
 function postgresBinDir() {
   if (process.env.PG_BINDIR && fs.existsSync(path.join(process.env.PG_BINDIR, 'initdb'))) return process.env.PG_BINDIR;
-  const root = '/usr/lib/postgresql';
+  // DIFY_QUEUE_PG_ROOT: another place than Debian's to look in (the tests point it at an empty folder).
+  const root = process.env.DIFY_QUEUE_PG_ROOT || '/usr/lib/postgresql';
   const majors = fs.existsSync(root)
     ? fs.readdirSync(root).filter((v) => fs.existsSync(path.join(root, v, 'bin', 'initdb'))).sort((a, b) => Number(b) - Number(a))
     : [];
@@ -38,7 +39,7 @@ function postgresBinDir() {
 }
 
 function redisServer() {
-  return onPath('redis-server') || (fs.existsSync('/usr/bin/redis-server') ? '/usr/bin/redis-server' : null);
+  return onPath('redis-server');
 }
 
 /** What is missing, and the one command that installs it. */
