@@ -77,6 +77,14 @@ const httpChatNode = (name: string, apiBase: string): NodeSpec => ({
 	credentials: { difyApi: CHAT_CREDENTIAL },
 });
 
+/** The cheapest setup of the HTTP Request node: a plain Header Auth credential holding the same key. */
+export const HEADER_AUTH_CREDENTIAL = { id: 'benchHeaderAuth01', name: 'Dify key as Header Auth' };
+const httpHeaderAuthNode = (name: string, apiBase: string): NodeSpec => ({
+	...httpChatNode(name, apiBase),
+	parameters: { ...httpChatNode(name, apiBase).parameters, authentication: 'genericCredentialType', genericAuthType: 'httpHeaderAuth', nodeCredentialType: undefined },
+	credentials: { httpHeaderAuth: HEADER_AUTH_CREDENTIAL },
+});
+
 const sendBlocking = {
 	resource: 'message',
 	operation: 'send',
@@ -101,7 +109,10 @@ export async function prepare(rt: N8nRuntime, server: DifyServer, env: Record<st
 	const brokerPort = await instanceLib.freePort([port]);
 	const instance = new instanceLib.N8nInstance({ runtime: rt, userFolder, port, brokerPort, env });
 	instance.installPackage(tgz);
-	await instance.importCredentials(sandboxLib.sandboxCredentials({ apiBase: server.apiBase, keys: { ...server.keys } }));
+	await instance.importCredentials([
+		...sandboxLib.sandboxCredentials({ apiBase: server.apiBase, keys: { ...server.keys } }),
+		{ ...HEADER_AUTH_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${server.keys.chat}` } },
+	]);
 	return {
 		instance,
 		userFolder,
@@ -119,6 +130,11 @@ export interface P1Result {
 	httpMsPerItem: number[];
 	ratios: number[];
 	ratio: number;
+	/** The HTTP Request node with a Header Auth credential (no credential type of ours involved). */
+	headerAuthMsPerItem: number[];
+	headerAuthRatios: number[];
+	headerAuthRatio: number;
+	headerAuthMedianMsPerItem: number;
 	difyMedianMsPerItem: number;
 	httpMedianMsPerItem: number;
 	/** Same, with Items at Once at its maximum: what a batch of independent items can use. */
@@ -129,8 +145,9 @@ const P1_WORKFLOW = 'benchP1PerItem01';
 const P1_PATH = 'dify-bench-p1';
 
 /**
- * Webhook → 1,000 items → (Dify, HTTP Request) × (1 warm-up + rounds), the order of the pair
- * alternating per round, then Send with Items at Once 32. Node time is n8n's own executionTime.
+ * Webhook → 1,000 items → (Dify, HTTP Request with the Dify credential, HTTP Request with Header Auth)
+ * × (1 warm-up + rounds), the order rotating per round, then Send with Items at Once 32. Node time is
+ * n8n's own executionTime.
  */
 export function perItemWorkflow(apiBase: string, items: number, rounds: number): Record<string, unknown> {
 	const nodes: NodeSpec[] = [
@@ -149,8 +166,8 @@ export function perItemWorkflow(apiBase: string, items: number, rounds: number):
 		},
 	];
 	for (let r = 0; r <= rounds; r++) {
-		const pair = [difyNode(`Dify ${r}`, sendBlocking), httpChatNode(`HTTP ${r}`, apiBase)];
-		nodes.push(...(r % 2 ? pair.reverse() : pair));
+		const trio = [difyNode(`Dify ${r}`, sendBlocking), httpChatNode(`HTTP ${r}`, apiBase), httpHeaderAuthNode(`Header ${r}`, apiBase)];
+		nodes.push(...trio.slice(r % 3), ...trio.slice(0, r % 3));
 	}
 	nodes.push(difyNode('Dify at once', { ...sendBlocking, options: { concurrency: 32 } }));
 	return chainWorkflow(P1_WORKFLOW, 'bench P1', nodes);
@@ -195,11 +212,14 @@ export async function p1(bench: Bench, cookie: string, items: number, rounds: nu
 	};
 	const dify: number[] = [];
 	const http: number[] = [];
+	const header: number[] = [];
 	for (let r = 1; r <= rounds; r++) {
 		dify.push(perItem(`Dify ${r}`));
 		http.push(perItem(`HTTP ${r}`));
+		header.push(perItem(`Header ${r}`));
 	}
 	const ratios = dify.map((d, k) => d / http[k]);
+	const headerAuthRatios = dify.map((d, k) => d / header[k]);
 	return {
 		items,
 		rounds,
@@ -209,6 +229,10 @@ export async function p1(bench: Bench, cookie: string, items: number, rounds: nu
 		ratio: median(ratios),
 		difyMedianMsPerItem: median(dify),
 		httpMedianMsPerItem: median(http),
+		headerAuthMsPerItem: header,
+		headerAuthRatios,
+		headerAuthRatio: median(headerAuthRatios),
+		headerAuthMedianMsPerItem: median(header),
 		difyConcurrentMsPerItem: perItem('Dify at once'),
 	};
 }

@@ -3,7 +3,8 @@
  * as a table and written to bench/results.md and bench/results.json. Tests never assert on time.
  *
  * The Dify sandbox runs in this process; what is measured runs elsewhere: a child process under the
- * Node of the n8n runtime (P2, P3, P5) and a real n8n 2.41.1 with the packed package (P1, P4, P6).
+ * Node of the n8n runtime (P2, P3, P5), a real n8n 2.41.1 with the packed package (P1, P4, P6) and the
+ * same n8n in queue mode (P7, and P4/P6 there: bench/queue.ts).
  */
 import { execFile } from 'child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'fs';
@@ -31,6 +32,7 @@ import {
 	type P4Result,
 	type P6Result,
 } from './n8n';
+import { p4Queue, p6Database, p7, prepareQueue } from './queue';
 import { writeReport, type P2Result, type P5Result, type Results } from './report';
 
 const SETTINGS = {
@@ -41,6 +43,7 @@ const SETTINGS = {
 	p4: { samples: 30 },
 	p5: { targetMb: 200, nodeKb: 16 },
 	p6: { fileMb: 100, rounds: 3 },
+	p7: { runs: 200, latencyMs: 250, rounds: 3, workers: 2, p4Samples: 20, p6Rounds: 2 },
 };
 
 /** Runs bench/child.js under the n8n runtime's Node, with n8n-core kept away from ~/.n8n. */
@@ -173,8 +176,35 @@ async function main(): Promise<void> {
 			await bench.cleanup();
 		}
 
+		// Queue mode (a main, two workers and a webhook process on Postgres and Redis): its own n8n,
+		// after the single-process one has stopped, so the two never share the two cores.
+		const queue = await phase('P7 queue mode: Postgres, Redis, main, 2 workers, webhook process', async () => {
+			const q = await prepareQueue(rt, server, file, fileDir);
+			try {
+				const p7Result = await p7(q, server, SETTINGS.p7.runs, SETTINGS.p7.latencyMs, SETTINGS.p7.rounds);
+				server.reset();
+				const p4QueueResult = await p4Queue(
+					q,
+					{
+						arm: () => {
+							armed = true;
+							firstAnswerAt = undefined;
+						},
+						firstAt: () => firstAnswerAt,
+					},
+					SETTINGS.p7.p4Samples,
+				);
+				server.reset();
+				const p6DatabaseResult = await p6Database(q, SETTINGS.p6.fileMb * MB, SETTINGS.p7.p6Rounds);
+				server.reset();
+				return { p7: p7Result, p4: p4QueueResult, p6: p6DatabaseResult };
+			} finally {
+				await q.cleanup();
+			}
+		});
+
 		if (only) {
-			process.stdout.write(`${JSON.stringify({ p1: p1Result, p2, p3, p4: p4Result, p5, p6: p6Result }, null, 1)}\n`);
+			process.stdout.write(`${JSON.stringify({ p1: p1Result, p2, p3, p4: p4Result, p5, p6: p6Result, queue }, null, 1)}\n`);
 			return;
 		}
 		const results: Results = {
@@ -188,6 +218,7 @@ async function main(): Promise<void> {
 			p4: p4Result,
 			p5,
 			p6: p6Result,
+			queue,
 			phases,
 			totalSeconds: (performance.now() - started) / 1000,
 		};

@@ -9,7 +9,9 @@
  * and runs n8n on http://127.0.0.1:5678. Ctrl-C stops n8n and the sandbox.
  *
  * Options: --fresh (new n8n user folder: owner account, credentials and workflows are lost),
- *          --no-build (use the existing dist/), --sandbox-port=<port> (default 8787).
+ *          --no-build (use the existing dist/), --sandbox-port=<port> (default 8787),
+ *          --queue (n8n's queue mode: Postgres and Redis from the system's packages, started in a
+ *          temporary folder, one main instance and two workers, each with the package installed).
  * Environment: N8N_PORT (default 5678), N8N_START_USER_FOLDER (default .cache/start/n8n-user).
  */
 const fs = require('fs');
@@ -21,6 +23,8 @@ const { ensureRuntime, RuntimeError } = require('./n8n-runtime');
 const { N8nInstance, REPO, PACKAGE_NAME, freePort, portFree, packPackage, terminate, track } = require('./lib/n8n-instance');
 const { sandboxCredentials, readExamples, SANDBOX_ENDPOINT_KEY, n8nKnowledgeArgs } = require('./lib/sandbox');
 const { startBanner } = require('./lib/banner');
+const { QueueCluster } = require('./lib/n8n-queue');
+const { missingServices } = require('./lib/queue-services');
 
 const args = new Set(process.argv.slice(2));
 const argValue = (name) => {
@@ -36,6 +40,7 @@ const SANDBOX_PORT = Number(argValue('sandbox-port') || 8787);
 const say = (...a) => console.log('[start]', ...a);
 const children = [];
 let stopping = false;
+let cluster = null;
 
 function runStep(title, file, argv, opts = {}) {
   say(title);
@@ -135,6 +140,7 @@ async function shutdown(code) {
   say('stopping n8n and the Dify sandbox...');
   await Promise.all(children.map((c) => terminate(c)));
   if (instance) await instance.stop();
+  if (cluster) await cluster.stop();
   process.exit(code);
 }
 
@@ -142,9 +148,18 @@ let instance = null;
 
 async function main() {
   if (args.has('--help') || args.has('-h')) {
-    console.log('npm start [-- --fresh] [-- --no-build] [-- --sandbox-port=8787]   (N8N_PORT=5678)\n' +
-      'Builds and installs this package into a local n8n with the Dify sandbox and the examples; Ctrl-C stops it.');
+    console.log('npm start [-- --fresh] [-- --no-build] [-- --sandbox-port=8787] [-- --queue]   (N8N_PORT=5678)\n' +
+      'Builds and installs this package into a local n8n with the Dify sandbox and the examples; Ctrl-C stops it.\n' +
+      '--queue: n8n in queue mode (Postgres, Redis, one main instance, two workers).');
     return;
+  }
+  if (args.has('--queue')) {
+    const { missing, installCommand } = missingServices();
+    if (missing.length) {
+      console.error(`[start] Queue mode needs ${missing.join(' and ')}, which ${missing.length > 1 ? 'are' : 'is'} not installed. Install ${missing.length > 1 ? 'them' : 'it'} with:\n\n  ${installCommand}\n`);
+      process.exitCode = 1;
+      return;
+    }
   }
   process.on('SIGINT', () => void shutdown(0));
   process.on('SIGTERM', () => void shutdown(0));
@@ -162,6 +177,8 @@ async function main() {
   const port = (await portFree(SANDBOX_PORT)) ? SANDBOX_PORT : await freePort([N8N_PORT]);
   const { info: sandbox } = await startSandbox(sandboxCli, port);
   say(`Dify sandbox on ${sandbox.url}`);
+
+  if (args.has('--queue')) return startQueue(runtime, sandbox);
 
   if (args.has('--fresh')) fs.rmSync(USER_FOLDER, { recursive: true, force: true });
   const firstRun = !fs.existsSync(path.join(USER_FOLDER, '.n8n', 'database.sqlite'));
@@ -227,9 +244,71 @@ async function main() {
   );
 }
 
+
+/** `--queue`: the same sandbox, examples and credentials in n8n's queue mode. */
+async function startQueue(runtime, sandbox) {
+  const baseDir = path.join(STATE, 'queue');
+  // Postgres starts empty every time, so everything below is set up again.
+  fs.rmSync(baseDir, { recursive: true, force: true });
+  cluster = new QueueCluster({
+    runtime,
+    baseDir,
+    workers: 2,
+    webhook: false,
+    port: N8N_PORT,
+    logFormat: 'text',
+    workerLogLevel: 'info',
+    onLog: (name, line) => console.log(`[${name}] ${line}`),
+  });
+  say('starting Postgres and Redis (system packages, temporary folders)...');
+  const { tgz } = packPackage(path.join(STATE, 'pack'));
+  await cluster.prepare({ tgz });
+  say(`Postgres on 127.0.0.1:${cluster.postgres.port} (as ${cluster.postgres.account}), Redis on 127.0.0.1:${cluster.redis.port}`);
+  const main = cluster.main;
+  const nodes = (await main.exportNodes()).map((n) => n.name).filter((n) => n.startsWith(`${PACKAGE_NAME}.`));
+  if (!nodes.length) throw new Error(`n8n did not load any node of ${PACKAGE_NAME}; see the n8n output above.`);
+  const credentials = sandboxCredentials(sandbox);
+  await main.importCredentials(credentials);
+  const examples = readExamples(sandbox.url);
+  await main.importWorkflows(examples.map((e) => e.workflow));
+  for (const e of examples) if (e.publish) await main.publish(e.workflow.id);
+  say('starting n8n main and two workers...');
+  await cluster.start({ timeoutMs: 180000 });
+  for (const p of cluster.processes()) {
+    p.server.once('exit', (code) => {
+      if (!stopping) {
+        say(`n8n ${p.role} exited (code ${code}); stopping everything.`);
+        void shutdown(code || 1);
+      }
+    });
+  }
+  const chat = examples.find((e) => e.chatPath);
+  const folder = (p) => path.relative(REPO, p.userFolder);
+  console.log(
+    startBanner({
+      url: main.url,
+      firstRun: true,
+      nodes: nodes.filter((n) => !n.endsWith('Tool')).map((n) => n.split('.')[1]),
+      sandboxUrl: sandbox.url,
+      chatPath: chat?.chatPath,
+      userFolder: path.relative(REPO, baseDir),
+      queue: [
+        { name: 'main', where: `${main.url}  editor, webhooks, Dify Trigger polls; package in ${folder(main)}` },
+        ...cluster.workers.map((w, i) => ({
+          name: `worker ${i + 1}`,
+          where: `pid ${w.server.pid}, health http://127.0.0.1:${w.healthPort}/healthz; package in ${folder(w)}`,
+        })),
+        { name: 'Postgres', where: `127.0.0.1:${cluster.postgres.port} (database; binary data too: N8N_DEFAULT_BINARY_DATA_MODE=database)` },
+        { name: 'Redis', where: `127.0.0.1:${cluster.redis.port} (the job queue)` },
+      ],
+    }),
+  );
+}
+
 main().catch(async (e) => {
   console.error(`[start] ${e instanceof RuntimeError ? e.message : e.stack || e.message}`);
   await Promise.all(children.map((c) => terminate(c)));
   if (instance) await instance.stop();
+  if (cluster) await cluster.stop();
   process.exit(1);
 });

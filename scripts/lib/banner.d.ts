@@ -8,4 +8,14 @@ export interface DifyCallsHint {
 	retrievalEndpoint?: string;
 	extensionUrl?: string;
 }
-export function startBanner(o: { url: string; firstRun: boolean; nodes: string[]; sandboxUrl: string; chatPath?: string; userFolder: string; difyCalls?: DifyCallsHint }): string;
+export function startBanner(o: {
+	url: string;
+	firstRun: boolean;
+	nodes: string[];
+	sandboxUrl: string;
+	chatPath?: string;
+	userFolder: string;
+	difyCalls?: DifyCallsHint;
+	/** Queue mode: each process and where it runs. */
+	queue?: Array<{ name: string; where: string }>;
+}): string;

@@ -27,7 +27,8 @@ function difyCallsLines(o) {
 
 /**
  * @param {{url: string, firstRun: boolean, nodes: string[], sandboxUrl: string, chatPath?: string, userFolder: string,
- *   difyCalls?: {cli: string, key: string, retrievalEndpoint?: string, extensionUrl?: string}}} o
+ *   difyCalls?: {cli: string, key: string, retrievalEndpoint?: string, extensionUrl?: string},
+ *   queue?: Array<{name: string, where: string}>}} o  `queue`: the processes of queue mode and where each runs
  * @returns {string}
  */
 function startBanner(o) {
@@ -37,6 +38,9 @@ function startBanner(o) {
     o.firstRun ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine).' : '',
     `  Dify nodes:      ${o.nodes.join(', ')}`,
     `  Dify sandbox:    ${o.sandboxUrl}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
+    ...(o.queue
+      ? ['', '  Queue mode (EXECUTIONS_MODE=queue; every execution, editor runs included, runs on a worker):', ...o.queue.map((p) => `    ${p.name.padEnd(13)} ${p.where}`), '']
+      : []),
     '  Examples:        Overview > Workflows (they use the "Dify sandbox" credentials)',
     o.chatPath ? `  Chat example:    ${o.url}/webhook/${o.chatPath}  (${NEEDS_INTERNET.page}; remembers the conversation)` : '',
     ...(o.difyCalls ? difyCallsLines(o.difyCalls) : []),
@@ -49,7 +53,9 @@ function startBanner(o) {
     "  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app's key (Dify: app > API Access > API Key);",
     '  then pick that credential in a Dify node instead of "Dify sandbox".',
     '',
-    `  n8n data: ${o.userFolder} (npm start -- --fresh starts over).  Ctrl-C stops n8n and the sandbox.`,
+    o.queue
+      ? `  n8n data: ${o.userFolder} (Postgres starts empty on every run).  Ctrl-C stops every process above and the sandbox.`
+      : `  n8n data: ${o.userFolder} (npm start -- --fresh starts over).  Ctrl-C stops n8n and the sandbox.`,
     '',
   ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
   return lines.join('\n');

@@ -32,6 +32,12 @@ export interface InstanceOptions {
 	brokerPort?: number;
 	env?: Record<string, string>;
 	onLog?: (line: string) => void;
+	/** Which n8n process `start()` runs: the main instance (default), a queue-mode worker or webhook process. */
+	role?: 'start' | 'worker' | 'webhook';
+	/** A worker's health server port; its readiness is asked there. */
+	healthPort?: number;
+	/** A worker's `--concurrency`. */
+	concurrency?: number;
 }
 export class N8nInstance {
 	constructor(opts: InstanceOptions);
@@ -39,8 +45,15 @@ export class N8nInstance {
 	readonly userFolder: string;
 	readonly port: number;
 	readonly isV1: boolean;
+	readonly role: 'start' | 'worker' | 'webhook';
+	readonly encryptionKey: string;
+	/** The running `n8n start|worker|webhook` process, if any. */
+	server: import('child_process').ChildProcess | null;
+	ready(): Promise<boolean>;
 	readonly url: string;
 	serverLog: string;
+	/** Output of earlier runs of this instance (before its last `start()`). */
+	pastLogs?: string;
 	env(): NodeJS.ProcessEnv;
 	cli(args: string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
 	cliOk(args: string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
@@ -48,6 +61,8 @@ export class N8nInstance {
 	importCredentials(credentials: unknown[]): Promise<CliResult>;
 	importWorkflows(workflows: unknown[] | unknown): Promise<CliResult>;
 	publish(id: string): Promise<CliResult>;
+	/** Publishes through the running instance's REST API (n8n 2.x), as the editor does. */
+	publishLive(id: string, cookie: string): Promise<unknown>;
 	execute(id: string, opts?: { timeoutMs?: number }): Promise<ExecuteResult>;
 	exportNodes(): Promise<Array<{ name: string; displayName: string; version: number | number[]; properties: any[]; credentials?: Array<{ name: string }> }>>;
 	start(opts?: { timeoutMs?: number; inheritOutput?: boolean }): Promise<this>;
@@ -64,3 +79,5 @@ export function installCommunityPackage(userFolder: string, tgz: string): { dir:
 export function parseExecutionOutput(stdout: string): any;
 export function request(url: string, opts?: RequestOptions): Promise<HttpResult>;
 export function tempDir(prefix: string): string;
+export function terminate(child: import('child_process').ChildProcess | null, graceMs?: number): Promise<void>;
+export function track<T>(child: T): T;

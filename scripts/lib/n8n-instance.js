@@ -210,6 +210,9 @@ class N8nInstance {
    * @param {number} [opts.brokerPort] task-runner broker port
    * @param {object} [opts.env] extra environment
    * @param {(line: string) => void} [opts.onLog] receives the output of `n8n start`
+   * @param {'start'|'worker'|'webhook'} [opts.role] which n8n process `start()` runs (queue mode has all three)
+   * @param {number} [opts.healthPort] a worker's health server port (its readiness is asked there)
+   * @param {number} [opts.concurrency] a worker's `--concurrency` (n8n's default is 10)
    */
   constructor(opts) {
     this.runtime = opts.runtime;
@@ -218,6 +221,9 @@ class N8nInstance {
     this.brokerPort = opts.brokerPort;
     this.extraEnv = opts.env || {};
     this.onLog = opts.onLog;
+    this.role = opts.role || 'start';
+    this.healthPort = opts.healthPort;
+    this.workerArgs = opts.concurrency ? [`--concurrency=${opts.concurrency}`] : [];
     this.server = null;
     this.serverLog = '';
     this.isV1 = String(this.runtime.n8nVersion).startsWith('1.');
@@ -254,6 +260,9 @@ class N8nInstance {
       NO_PROXY: noProxy,
       no_proxy: noProxy,
       ...(this.brokerPort ? { N8N_RUNNERS_BROKER_PORT: String(this.brokerPort) } : {}),
+      ...(this.role === 'worker' && this.healthPort
+        ? { QUEUE_HEALTH_CHECK_ACTIVE: 'true', QUEUE_HEALTH_CHECK_PORT: String(this.healthPort), N8N_WORKER_SERVER_ADDRESS: '127.0.0.1' }
+        : {}),
       ...this.extraEnv,
     });
     // Inherited from a parent jest/npm: NODE_ENV=test switches n8n to its test behaviour (no DB file,
@@ -324,6 +333,19 @@ class N8nInstance {
     return this.cliOk(['publish:workflow', `--id=${id}`]);
   }
 
+  /**
+   * Publishes through the running instance's REST API, as the editor's Publish button does: no CLI
+   * process to boot per workflow, and the instance activates the triggers at once.
+   */
+  async publishLive(id, cookie) {
+    const wf = await this.request(`/rest/workflows/${id}`, { headers: { cookie } });
+    const versionId = wf.json?.data?.versionId;
+    if (wf.status !== 200 || !versionId) throw new Error(`GET /rest/workflows/${id}: ${wf.status} ${wf.text.slice(0, 300)}`);
+    const r = await this.request(`/rest/workflows/${id}/activate`, { method: 'POST', headers: { cookie }, body: { versionId } });
+    if (r.status !== 200) throw new Error(`publishing workflow ${id} failed: ${r.status} ${r.text.slice(0, 500)}`);
+    return r.json?.data;
+  }
+
   /** `n8n execute --id`: runs from the workflow's Manual Trigger; `result` is the execution JSON. */
   async execute(id, opts) {
     const r = await this.cli(['execute', `--id=${id}`, '--rawOutput'], opts);
@@ -337,13 +359,14 @@ class N8nInstance {
     return JSON.parse(fs.readFileSync(file, 'utf8'));
   }
 
-  /** Starts `n8n start` and resolves when it is ready for webhooks. */
+  /** Starts `n8n start` (or `n8n worker` / `n8n webhook`) and resolves when it is ready. */
   async start({ timeoutMs = 120000, inheritOutput = false } = {}) {
     if (this.server) throw new Error('already started');
-    if (!(await portFree(this.port))) {
-      throw new Error(`Port ${this.port} on 127.0.0.1 is already in use (another n8n?). Stop it or choose another port.`);
+    const listensOn = this.role === 'worker' ? this.healthPort : this.port;
+    if (listensOn && !(await portFree(listensOn))) {
+      throw new Error(`Port ${listensOn} on 127.0.0.1 is already in use (another n8n?). Stop it or choose another port.`);
     }
-    const c = this.runtime.command(['start']);
+    const c = this.runtime.command(this.role === 'worker' ? ['worker', ...(this.workerArgs || [])] : [this.role]);
     const child = track(
       spawn(c.file, c.args, {
         env: this.env(),
@@ -353,6 +376,8 @@ class N8nInstance {
       }),
     );
     this.server = child;
+    // Earlier runs' output stays readable (a restarted process is still the same instance).
+    this.pastLogs = (this.pastLogs || '') + this.serverLog;
     this.serverLog = '';
     const onData = (d) => {
       const s = String(d);
@@ -369,13 +394,10 @@ class N8nInstance {
       const raced = await Promise.race([exited, new Promise((r) => setTimeout(() => r(null), 500))]);
       if (raced) {
         this.server = null;
-        throw new Error(`n8n start exited early (${raced.sig || `code ${raced.code}`}):\n${this.serverLog.slice(-4000)}`);
+        throw new Error(`n8n ${this.role} exited early (${raced.sig || `code ${raced.code}`}):\n${this.serverLog.slice(-4000)}`);
       }
       try {
-        // Readiness only says the DB is up; n8n 1.x registers its REST routes and webhooks after
-        // that, so also wait for a public REST route (the editor's first request).
-        const ready = await request(`${this.url}/healthz/readiness`, { timeoutMs: 2000 });
-        if (ready.status === 200 && (await request(`${this.url}/rest/settings`, { timeoutMs: 2000 })).status === 200) break;
+        if (await this.ready()) break;
       } catch {
         /* not listening yet */
       }
@@ -385,6 +407,19 @@ class N8nInstance {
       }
     }
     return this;
+  }
+
+  async ready() {
+    if (this.role === 'worker') {
+      if (!this.healthPort) return /n8n worker is now ready/.test(this.serverLog);
+      return (await request(`http://127.0.0.1:${this.healthPort}/healthz/readiness`, { timeoutMs: 2000 })).status === 200;
+    }
+    // Readiness only says the DB is up; n8n 1.x registers its REST routes and webhooks after
+    // that, so also wait for a public REST route (the editor's first request).
+    const ready = await request(`${this.url}/healthz/readiness`, { timeoutMs: 2000 });
+    if (ready.status !== 200) return false;
+    if (this.role === 'webhook') return true;
+    return (await request(`${this.url}/rest/settings`, { timeoutMs: 2000 })).status === 200;
   }
 
   async stop() {

@@ -46,7 +46,7 @@ export function multipartFrame(
 	};
 }
 
-type ReadableClass = { from(source: AsyncIterable<Buffer>): unknown };
+type ReadableClass = { from(source: AsyncIterable<Buffer>, options?: { objectMode?: boolean; highWaterMark?: number }): unknown };
 
 /**
  * The Readable class of a stream n8n gave us. Community nodes may not import `stream`, and axios only
@@ -77,5 +77,7 @@ export function streamingMultipart(
 		for await (const chunk of source) yield chunk;
 		yield tail;
 	}
-	return { body: Readable.from(parts()), contentType, contentLength: head.length + size + tail.length };
+	// Readable.from defaults to object mode, which reads 16 chunks (4 MiB of 256 KiB chunks) ahead of
+	// the socket; in byte mode it stays one chunk ahead.
+	return { body: Readable.from(parts(), { objectMode: false, highWaterMark: 64 * 1024 }), contentType, contentLength: head.length + size + tail.length };
 }

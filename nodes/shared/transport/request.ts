@@ -1,5 +1,6 @@
 import { NodeOperationError, sleep } from 'n8n-workflow';
 import type {
+	ICredentialsDecrypted,
 	IDataObject,
 	IExecuteFunctions,
 	IHttpRequestMethods,
@@ -88,6 +89,8 @@ export interface BusyWait {
 export interface Connection {
 	baseUrl: string;
 	secret?: string;
+	/** The decrypted credential, handed to n8n's request helper so it does not read and decrypt it again per request. */
+	credential?: ICredentialsDecrypted;
 }
 
 /**
@@ -118,6 +121,7 @@ async function readConnection(this: DifyContext, target: DifyTarget): Promise<Co
 	return {
 		baseUrl: normaliseBaseUrl(credentials.baseUrl as string),
 		secret: typeof credentials.apiKey === 'string' ? credentials.apiKey : undefined,
+		credential: { id: '', name: target.credential, type: target.credential, data: credentials },
 	};
 }
 
@@ -177,7 +181,15 @@ export async function sendRaw(
 			// n8n replaces a request's abortSignal with the execution's cancel signal, so the deadline
 			// until the answer's headers is axios' own wall-clock `timeout` (it stops counting once the
 			// headers are in: the body is read below, within what is left).
-			response = (await this.helpers.httpRequestWithAuthentication.call(this, target.credential, { ...options, timeout: deadlineMs })) as RawResponse;
+			// Without the decrypted credential n8n reads it from its database and decrypts it for every
+			// request; n8n may add pre-authentication data to it, so each request gets its own copy.
+			const decrypted = conn.credential ? { credentialsDecrypted: { ...conn.credential, data: { ...conn.credential.data } } } : undefined;
+			response = (await this.helpers.httpRequestWithAuthentication.call(
+				this,
+				target.credential,
+				{ ...options, timeout: deadlineMs },
+				decrypted,
+			)) as RawResponse;
 		} catch (error) {
 			if (isTimeout(error) && Date.now() - started >= deadlineMs - 100) {
 				throw deadlineError(this.getNode(), new DeadlineError('answer', deadlineMs), failed(target, conn, req), req.timeoutOption);
