@@ -48,8 +48,18 @@ const ndv = () => page.locator('[data-test-id="ndv"]');
 const byTestId = (id: string, within: Page | Locator = page) => within.locator(`[data-test-id="${id}"]`);
 
 async function selectCredential(id: string): Promise<void> {
-	await byTestId('node-credentials-select', ndv()).click();
-	await byTestId(`node-credentials-select-item-${id}`).click();
+	const item = byTestId(`node-credentials-select-item-${id}`);
+	// A click while another dropdown is still closing can leave the list shut: open it until it shows.
+	await until(
+		'the credential list open',
+		async () => {
+			if (!(await item.isVisible())) await byTestId('node-credentials-select', ndv()).locator('input').click();
+			await item.waitFor({ state: 'visible', timeout: 5_000 });
+			return true;
+		},
+		(open) => open,
+	);
+	await item.click();
 	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox/);
 }
 
@@ -93,6 +103,56 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) =>
 const hasText = (locator: Locator, text: string) => until(`text "${text}" in ${locator}`, () => locator.innerText(), (t) => t.includes(text));
 const hasValue = (locator: Locator, pattern: RegExp) => until(`value ${pattern} of ${locator}`, () => locator.inputValue(), (v) => pattern.test(v));
 const hasCount = (locator: Locator, count: number) => until(`${count} of ${locator}`, () => locator.count(), (n) => n === count);
+
+/** The Dify Trigger's five actions in the nodes panel, and what each must give the new node. */
+const TRIGGER_ACTIONS = [
+	{ action: 'On workflow run finished', event: 'workflowRunFinished', name: 'Workflow Run Finished', field: 'Include Run Detail', credentialType: 'difyApi' },
+	{ action: 'On new feedback', event: 'newFeedback', name: 'New Feedback', field: 'Include Message', credentialType: 'difyApi' },
+	{ action: 'On new conversation', event: 'newConversation', name: 'New Conversation', field: 'User', credentialType: 'difyApi' },
+	{ action: 'On new message', event: 'newMessage', name: 'New Message', field: 'User', credentialType: 'difyApi' },
+	{ action: 'On document indexing finished', event: 'documentIndexed', name: 'Document Indexing Finished', field: 'Outcome', credentialType: 'difyKnowledgeApi' },
+] as const;
+type TriggerAction = (typeof TRIGGER_ACTIONS)[number];
+/** Which sandbox credential names belong to which credential type (see scripts/lib/sandbox.js). */
+const CREDENTIAL_NAME = { difyApi: /^Dify sandbox \(.+ app\)$/, difyKnowledgeApi: /^Dify sandbox \(Knowledge\)$/ };
+
+interface SavedNode {
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+let restCookie = '';
+
+/**
+ * Saves the open workflow and waits until n8n has stored the trigger as `a` needs it: its event and
+ * a credential of its type (failing with what was stored). The REST call uses a session of its own:
+ * the editor's session is bound to the browser (n8n's browser-id check) and would be signed out by a
+ * request without it.
+ */
+async function savedAs(a: TriggerAction): Promise<void> {
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/workflow\/(?!new)[^/?#]+/);
+	const id = /\/workflow\/([^/?#]+)/.exec(page.url())![1];
+	restCookie ||= await instance.login(OWNER);
+	await until(
+		`the saved Dify Trigger with event ${a.event} and a ${a.credentialType} credential`,
+		async () => {
+			const r = await instance.request(`/rest/workflows/${id}`, { headers: { cookie: restCookie } });
+			const node = (r.json as { data: { nodes: SavedNode[] } }).data.nodes.find((n) => n.type.endsWith('.difyTrigger'));
+			// n8n leaves a parameter at its default out of the saved workflow.
+			return { event: node?.parameters.event ?? 'workflowRunFinished', credentials: node?.credentials ?? {} };
+		},
+		(saved) => saved.event === a.event && CREDENTIAL_NAME[a.credentialType].test(saved.credentials[a.credentialType]?.name ?? ''),
+	);
+}
+
+/** The Event field shows `a`'s event, with its own field, and the credential of its type is selected. */
+async function showsTrigger(a: TriggerAction): Promise<void> {
+	await hasValue(byTestId('parameter-input-event', ndv()).locator('input'), new RegExp(`^${a.name}$`));
+	await hasText(ndv(), a.field);
+	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), CREDENTIAL_NAME[a.credentialType]);
+}
 
 run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 	beforeAll(async () => {
@@ -213,4 +273,47 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		expect(await byTestId('node-title-container', ndv()).innerText()).not.toContain('__CUSTOM_API_CALL__');
 		await screenshot('custom-api-call');
 	}, 180_000);
+
+	test.each(TRIGGER_ACTIONS.map((a) => [a.action, a]))(
+		'Dify Trigger\'s "%s" action gives a node with that event, its fields and a credential of its type',
+		async (_label, a) => {
+			await page.goto(`${instance.url}/workflow/new`);
+			await byTestId('canvas-add-button').click();
+			await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('Dify Trigger');
+			// The nodes panel lists the trigger as "Dify" (n8n drops " Trigger" from trigger names).
+			await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*Dify\s*$/ }).first().click();
+			await page.getByText(a.action, { exact: true }).click();
+			await showsTrigger(a);
+			await screenshot(`trigger-${a.event}`);
+			await savedAs(a);
+		},
+		180_000,
+	);
+
+	test('the Dify Trigger\'s Event can be changed in the panel, between app and Knowledge events, and the credential follows', async () => {
+		// The node of the last action (Document Indexing Finished, Knowledge credential) is still open.
+		const byEvent = Object.fromEntries(TRIGGER_ACTIONS.map((a) => [a.event, a]));
+		const choose = async (a: TriggerAction) => {
+			await byTestId('parameter-input-event', ndv()).click();
+			await page.getByRole('option', { name: new RegExp(`^${a.name}`) }).click();
+			await hasValue(byTestId('parameter-input-event', ndv()).locator('input'), new RegExp(`^${a.name}$`));
+		};
+		// The first switch to an app event: n8n 2.41 fills a credential slot only on a node without any
+		// credential, so the app credential's slot asks for one...
+		await choose(byEvent.newMessage);
+		const credentialInput = byTestId('node-credentials-select', ndv()).locator('input');
+		await hasValue(credentialInput, /^$/);
+		expect(await credentialInput.getAttribute('placeholder')).toBe('Select Credential');
+		await screenshot('trigger-switch-asks-for-credential');
+		await selectCredential('difySandboxChat01');
+		await showsTrigger(byEvent.newMessage);
+		await savedAs(byEvent.newMessage);
+		// ...and from then on every switch shows and saves the credential of the event's type.
+		for (const event of ['documentIndexed', 'workflowRunFinished', 'newFeedback', 'documentIndexed', 'newConversation'] as const) {
+			await choose(byEvent[event]);
+			await showsTrigger(byEvent[event]);
+			await savedAs(byEvent[event]);
+		}
+		await screenshot('trigger-event-changed');
+	}, 300_000);
 });
