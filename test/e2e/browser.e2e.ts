@@ -22,6 +22,8 @@ const UI_MS = 60_000;
 /** What a key of another app type gets everywhere: the app, its type and the node to use. */
 const SAID =
 	'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.';
+/** nodes/shared/methods/resourceMapping.ts (RELOAD_HINT): how to load the fields of another credential. */
+const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
 if (LINE === '2' && !existsSync(CHROMIUM)) {
@@ -232,6 +234,8 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		// Fields From the App says the same, as the form's notice (n8n shows no load error's text).
 		await chooseInputs('Fields From the App');
 		await hasText(byTestId('empty-fields-notice', ndv()), SAID);
+		// n8n reloads these fields when Inputs changes, not when the credential does: the notice says so.
+		await hasText(byTestId('empty-fields-notice', ndv()), RELOAD_HINT);
 		await screenshot('wrong-app-type-in-fields');
 		await chooseInputs('JSON');
 	}, 180_000);
