@@ -23,14 +23,22 @@ const SANDBOX_CREDENTIALS = [
   { id: 'difySandboxKnow01', name: 'Dify sandbox (Knowledge)', type: 'difyKnowledgeApi', key: 'knowledge' },
 ];
 
+/**
+ * n8n's OpenAI credential for the sandbox's scripted chat model (an OpenAI-compatible route next to
+ * the Dify API, for trying the AI Agent example offline; any key works).
+ */
+const SANDBOX_MODEL_CREDENTIAL = { id: 'difySandboxModel1', name: 'Sandbox scripted model (OpenAI-compatible)', type: 'openAiApi' };
+
 /** @param {{apiBase: string, keys: Record<string, string>}} sandbox */
 function sandboxCredentials(sandbox) {
-  return SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
+  const dify = SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
     id: c.id,
     name: c.name,
     type: c.type,
     data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
   }));
+  const model = { ...SANDBOX_MODEL_CREDENTIAL, data: { apiKey: 'sk-sandbox', url: sandbox.apiBase.replace(/\/v1$/, '/openai/v1') } };
+  return [model, ...dify];
 }
 
 /** The sandbox address written in examples/ (its default port; the file example downloads from it). */
@@ -62,4 +70,4 @@ function readExamples(sandboxUrl) {
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_MODEL_CREDENTIAL, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
