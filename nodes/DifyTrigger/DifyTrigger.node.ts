@@ -8,6 +8,8 @@ import { pollEvent } from './poll';
 export class DifyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Trigger',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-trigger-difytrigger',
 		name: 'difyTrigger',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['trigger'],

@@ -46,6 +46,17 @@ async function screenshot(name: string): Promise<void> {
 	await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
 }
 
+/**
+ * With README_SCREENSHOTS=<folder> (scripts/readme-screenshots.js), the open node's form as the README
+ * shows it: the parameters column only, at 1 CSS pixel per pixel, as a PNG of a few tens of KB.
+ */
+async function formShot(name: string): Promise<void> {
+	const folder = process.env.README_SCREENSHOTS;
+	if (!folder) return;
+	mkdirSync(folder, { recursive: true });
+	await byTestId('node-parameters', ndv()).screenshot({ path: join(folder, `${name}.png`), scale: 'css', animations: 'disabled' });
+}
+
 const ndv = () => page.locator('[data-test-id="ndv"]');
 const byTestId = (id: string, within: Page | Locator = page) => within.locator(`[data-test-id="${id}"]`);
 
@@ -222,6 +233,7 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		// n8n preselects the newest credential of the type; the sandbox's Chatbot credential is saved last.
 		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox \(Chatbot app\)$/);
 		await screenshot('chatbot-node');
+		await formShot('form-dify-chatbot');
 	}, 180_000);
 
 	test('with a Workflow app\'s credential, the Conversation list says which app the key is for and which node to use', async () => {
@@ -278,6 +290,22 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		await screenshot('custom-api-call');
 	}, 180_000);
 
+	test.each([
+		['Dify Chatflow', 'Send a message to a Dify Chatflow app', /^Dify sandbox \(.+ app\)$/, 'form-dify-chatflow'],
+		['Dify Completion', 'Generate text with a Dify text generator app', /^Dify sandbox \(.+ app\)$/, 'form-dify-completion'],
+		['Dify Workflow', 'Run a Dify workflow', /^Dify sandbox \(.+ app\)$/, 'form-dify-workflow'],
+		['Dify Knowledge', 'Search a Dify knowledge base', /^Dify sandbox \(Knowledge\)$/, 'form-dify-knowledge'],
+	] as const)('%s opens from the nodes panel on its first action, with a credential of its type', async (node, action, credential, form) => {
+		await page.goto(`${instance.url}/workflow/new`);
+		await byTestId('canvas-add-button').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill(node);
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: node }).first().click();
+		await page.getByText(action, { exact: true }).click();
+		await hasText(byTestId('node-title-container', ndv()), action);
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), credential);
+		await formShot(form);
+	}, 180_000);
+
 	test.each(TRIGGER_ACTIONS.map((a) => [a.action, a]))(
 		'Dify Trigger\'s "%s" action gives a node with that event, its fields and a credential of its type',
 		async (_label, a) => {
@@ -289,6 +317,7 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 			await page.getByText(a.action, { exact: true }).click();
 			await showsTrigger(a);
 			await screenshot(`trigger-${a.event}`);
+			if (a.event === 'workflowRunFinished') await formShot('form-dify-trigger');
 			await savedAs(a);
 		},
 		180_000,
