@@ -45,7 +45,7 @@ describeIf(LINE === '2')('AI Agent with Dify tools, offline', () => {
 		const other = structuredClone(example);
 		other.id = 'e2eAgentWorkflow1';
 		other.name = 'AI Agent with Dify tools (workflow question)';
-		other.nodes.find((n: { name: string }) => n.name === 'AI Agent').parameters.text = WORKFLOW_QUESTION;
+		other.nodes.find((n: { name: string }) => n.name === 'AI Agent')!.parameters.text = WORKFLOW_QUESTION;
 		await instance.importWorkflows([example, other]);
 	}, 300_000);
 
