@@ -35,3 +35,19 @@ test.each(nodes.map((n) => [n.description.name, n]))('%s links to the README sec
 	expect(heading).toBeDefined();
 	expect(url).toBe(`${homepage}#${anchor(heading!)}`);
 });
+
+describe("the README's pictures of the node forms", () => {
+	const images = [...readme.matchAll(/<img src="(docs\/images\/form-[a-z-]+\.png)"/g)].map((m) => m[1]);
+
+	it('show each node once, in its own section', () => {
+		expect(images.map((i) => i.replace(/^docs\/images\/form-|\.png$/g, '')).sort()).toEqual(
+			['dify-chatbot', 'dify-chatflow', 'dify-completion', 'dify-knowledge', 'dify-trigger', 'dify-workflow'],
+		);
+	});
+
+	it.each(images.map((i) => [i]))('%s exists and stays small (a PNG under 60 KB)', (image) => {
+		const bytes = readFileSync(resolve(ROOT, image));
+		expect(bytes.subarray(1, 4).toString('latin1')).toBe('PNG');
+		expect(bytes.length).toBeLessThan(60 * 1024);
+	});
+});
