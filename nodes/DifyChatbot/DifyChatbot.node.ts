@@ -9,6 +9,8 @@ import { route } from '../shared/router';
 export class DifyChatbot implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Chatbot',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-chatbot-difychatbot-and-dify-chatflow-difychatflow',
 		name: 'difyChatbot',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],

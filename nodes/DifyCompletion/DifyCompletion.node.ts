@@ -9,6 +9,8 @@ import { route } from '../shared/router';
 export class DifyCompletion implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Completion',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-completion-difycompletion',
 		name: 'difyCompletion',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],

@@ -9,6 +9,8 @@ import { DIFY_KNOWLEDGE } from './operations';
 export class DifyKnowledge implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Knowledge',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-knowledge-difyknowledge',
 		name: 'difyKnowledge',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],

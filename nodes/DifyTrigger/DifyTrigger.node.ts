@@ -8,6 +8,8 @@ import { pollEvent } from './poll';
 export class DifyTrigger implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Trigger',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-trigger-difytrigger',
 		name: 'difyTrigger',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['trigger'],
@@ -18,16 +20,20 @@ export class DifyTrigger implements INodeType {
 		polling: true,
 		inputs: [],
 		outputs: [NodeConnectionTypes.Main],
+		// Each credential is hidden for the other credential's events rather than shown for its own:
+		// when the `show` lists of a node's credentials together name every value of one options
+		// parameter, n8n's editor takes that parameter for an authentication selector, hides it and
+		// overwrites it from the credential it preselects (Event would always become documentIndexed).
 		credentials: [
 			{
 				name: 'difyApi',
 				required: true,
-				displayOptions: { show: { event: ['workflowRunFinished', 'newFeedback', 'newConversation', 'newMessage'] } },
+				displayOptions: { hide: { event: ['documentIndexed'] } },
 			},
 			{
 				name: 'difyKnowledgeApi',
 				required: true,
-				displayOptions: { show: { event: ['documentIndexed'] } },
+				displayOptions: { hide: { event: ['workflowRunFinished', 'newFeedback', 'newConversation', 'newMessage'] } },
 			},
 		],
 		properties: buildEventProperties(),

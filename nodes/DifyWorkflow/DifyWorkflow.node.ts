@@ -9,6 +9,8 @@ import { route } from '../shared/router';
 export class DifyWorkflow implements INodeType {
 	description: INodeTypeDescription = {
 		displayName: 'Dify Workflow',
+		// The editor's Docs link: this node's section of the README (n8n would link the npm page).
+		documentationUrl: 'https://github.com/n8n-nodes-dify-suite/n8n-nodes-dify-suite#dify-workflow-difyworkflow',
 		name: 'difyWorkflow',
 		icon: { light: 'file:../../icons/dify.svg', dark: 'file:../../icons/dify.dark.svg' },
 		group: ['transform'],

@@ -18,4 +18,6 @@ export function startBanner(o: {
 	difyCalls?: DifyCallsHint;
 	/** Queue mode: each process and where it runs. */
 	queue?: Array<{ name: string; where: string }>;
+	/** The sandbox's credentials and keys, to practise creating a credential by hand. */
+	keys?: Array<{ name: string; key: string }>;
 }): string;

@@ -28,14 +28,18 @@ function difyCallsLines(o) {
 /**
  * @param {{url: string, firstRun: boolean, nodes: string[], sandboxUrl: string, chatPath?: string, userFolder: string,
  *   difyCalls?: {cli: string, key: string, retrievalEndpoint?: string, extensionUrl?: string},
- *   queue?: Array<{name: string, where: string}>}} o  `queue`: the processes of queue mode and where each runs
+ *   queue?: Array<{name: string, where: string}>, keys?: Array<{name: string, key: string}>}} o
+ *   `queue`: the processes of queue mode and where each runs; `keys`: the sandbox's credentials and keys
  * @returns {string}
  */
 function startBanner(o) {
   const lines = [
     '',
-    `  n8n is running:  ${o.url}`,
-    o.firstRun ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine).' : '',
+    `  n8n is running:  ${o.url}/home/workflows`,
+    o.firstRun
+      ? '  First visit: n8n asks you to create the owner account (any email and password; it stays on this machine),\n' +
+        `               then open ${o.url}/home/workflows for the examples.`
+      : '',
     `  Dify nodes:      ${o.nodes.join(', ')}`,
     `  Dify sandbox:    ${o.sandboxUrl}  (imitates Dify's API with deterministic apps; chat apps answer "Echo: <your message>")`,
     ...(o.queue
@@ -49,6 +53,7 @@ function startBanner(o) {
     `                   which loads n8n's chat widget from ${NEEDS_INTERNET.host} (blank offline). Use the "Open chat" button`,
     '                   of the chat example in the editor instead (test runs: each message starts a new Dify conversation).',
     '',
+    ...sandboxKeys(o),
     '  To use your own Dify: Credentials > Create credential > "Dify API", Base URL https://api.dify.ai/v1',
     "  (or http(s)://<your-dify-host>/v1 when self-hosted), API Key = the app's key (Dify: app > API Access > API Key);",
     '  then pick that credential in a Dify node instead of "Dify sandbox".',
@@ -59,6 +64,17 @@ function startBanner(o) {
     '',
   ].filter((l, i, all) => l !== '' || all[i - 1] !== '');
   return lines.join('\n');
+}
+
+/** The sandbox's keys, to practise creating a credential by hand (they change on every start). */
+function sandboxKeys(o) {
+  if (!o.keys?.length) return [];
+  const width = Math.max(...o.keys.map((k) => k.name.length));
+  return [
+    `  Sandbox keys (new on every start; Base URL ${o.sandboxUrl}/v1, the model's ${o.sandboxUrl}/openai/v1):`,
+    ...o.keys.map((k) => `    ${k.name.padEnd(width)}  ${k.key}`),
+    '',
+  ];
 }
 
 module.exports = { startBanner, NEEDS_INTERNET };

@@ -58,6 +58,8 @@ export class N8nInstance {
 	cli(args: string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
 	cliOk(args: string[], opts?: { timeoutMs?: number }): Promise<CliResult>;
 	installPackage(tgz: string): { dir: string; version: string };
+	/** Writes an import file into the user folder, readable by the user only; returns its path. */
+	writeTemp(name: string, data: unknown): string;
 	importCredentials(credentials: unknown[]): Promise<CliResult>;
 	importWorkflows(workflows: unknown[] | unknown): Promise<CliResult>;
 	publish(id: string): Promise<CliResult>;

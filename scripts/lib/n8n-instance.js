@@ -308,11 +308,15 @@ class N8nInstance {
     return installCommunityPackage(this.userFolder, tgz);
   }
 
+  /** Import files hold credentials (keys in plain text until n8n encrypts them): readable by the user only. */
   writeTemp(name, data) {
     const dir = path.join(this.userFolder, 'imports');
-    fs.mkdirSync(dir, { recursive: true });
+    fs.mkdirSync(dir, { recursive: true, mode: 0o700 });
+    fs.chmodSync(dir, 0o700);
     const file = path.join(dir, name);
-    fs.writeFileSync(file, JSON.stringify(data, null, 2));
+    fs.writeFileSync(file, JSON.stringify(data, null, 2), { mode: 0o600 });
+    // An existing file keeps its mode on write: set it every time.
+    fs.chmodSync(file, 0o600);
     return file;
   }
 

@@ -9,7 +9,8 @@ export interface ImportableCredential {
 	id: string;
 	name: string;
 	type: string;
-	data: { baseUrl?: string; apiKey: string };
+	/** Dify credentials: baseUrl and apiKey; the scripted model's OpenAI credential: url and apiKey. */
+	data: { baseUrl?: string; url?: string; apiKey: string };
 }
 export interface Example {
 	file: string;
@@ -24,6 +25,7 @@ export const SANDBOX_CREDENTIALS: SandboxCredentialSpec[];
 export const SANDBOX_ENDPOINT_KEY: string;
 /** CLI arguments of the sandbox for its chat app with knowledge from the example workflow on this n8n. */
 export function n8nKnowledgeArgs(n8nUrl: string): string[];
+export const SANDBOX_MODEL_CREDENTIAL: { id: string; name: string; type: 'openAiApi' };
 export const EXAMPLES: string;
 export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string> }): ImportableCredential[];
 export const SANDBOX_DEFAULT_URL: string;

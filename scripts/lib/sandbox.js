@@ -34,18 +34,24 @@ const SANDBOX_ENDPOINT_CREDENTIALS = [
   { id: 'difySandboxExtn01', name: 'Dify sandbox (API Extension endpoint)', type: 'difyApiExtensionEndpointApi' },
 ];
 
+/**
+ * n8n's OpenAI credential for the sandbox's scripted chat model (an OpenAI-compatible route next to
+ * the Dify API, for trying the AI Agent example offline; any key works).
+ */
+const SANDBOX_MODEL_CREDENTIAL = { id: 'difySandboxModel1', name: 'Sandbox scripted model (OpenAI-compatible)', type: 'openAiApi' };
+
 /** @param {{apiBase: string, keys: Record<string, string>}} sandbox */
 function sandboxCredentials(sandbox) {
-  // Endpoint credentials first: n8n preselects the most recently saved credential of a type.
-  return [
-    ...SANDBOX_ENDPOINT_CREDENTIALS.map((c) => ({ ...c, data: { apiKey: SANDBOX_ENDPOINT_KEY } })),
-    ...SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
-      id: c.id,
-      name: c.name,
-      type: c.type,
-      data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
-    })),
-  ];
+  const dify = SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
+    id: c.id,
+    name: c.name,
+    type: c.type,
+    data: { baseUrl: sandbox.apiBase, apiKey: sandbox.keys[c.key] },
+  }));
+  const endpoints = SANDBOX_ENDPOINT_CREDENTIALS.map((c) => ({ ...c, data: { apiKey: SANDBOX_ENDPOINT_KEY } }));
+  const model = { ...SANDBOX_MODEL_CREDENTIAL, data: { apiKey: 'sk-sandbox', url: sandbox.apiBase.replace(/\/v1$/, '/openai/v1') } };
+  // Dify credentials last: n8n preselects the most recently saved credential of a type.
+  return [...endpoints, model, ...dify];
 }
 
 /**
@@ -92,4 +98,4 @@ function readExamples(sandboxUrl) {
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, n8nKnowledgeArgs, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, SANDBOX_MODEL_CREDENTIAL, n8nKnowledgeArgs, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };

@@ -26,6 +26,7 @@ import { registerFeedbackRoutes } from './feedback';
 import { registerAudioRoutes } from './audio';
 import { multipartBoundary } from './multipart';
 import { serveSample } from './samples';
+import { serveScriptedModel } from './scriptedModel';
 import { admitGeneration, isGeneration, statsOf } from './concurrency';
 import type { DifyServer, RecordedRequest, StartOptions, UploadLimits, WrittenResponse } from './types';
 
@@ -183,6 +184,7 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 	try {
 		if (!isApi) {
 			if (await serveSample(ctx, path)) return;
+			if (await serveScriptedModel(ctx, path)) return;
 			const signed = /^\/files\/([0-9a-f-]{36})\/file-preview$/i.exec(path);
 			if (signed && method === 'GET') return await serveSignedFile(ctx, signed[1]);
 			throw notFound();

@@ -22,6 +22,8 @@ const UI_MS = 60_000;
 /** What a key of another app type gets everywhere: the app, its type and the node to use. */
 const SAID =
 	'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.';
+/** nodes/shared/methods/resourceMapping.ts (RELOAD_HINT): how to load the fields of another credential. */
+const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
 if (LINE === '2' && !existsSync(CHROMIUM)) {
@@ -44,12 +46,33 @@ async function screenshot(name: string): Promise<void> {
 	await page.screenshot({ path: join(ARTIFACTS, `${String(shot).padStart(2, '0')}-${name}.png`) });
 }
 
+/**
+ * With README_SCREENSHOTS=<folder> (scripts/readme-screenshots.js), the open node's form as the README
+ * shows it: the parameters column only, at 1 CSS pixel per pixel, as a PNG of a few tens of KB.
+ */
+async function formShot(name: string): Promise<void> {
+	const folder = process.env.README_SCREENSHOTS;
+	if (!folder) return;
+	mkdirSync(folder, { recursive: true });
+	await byTestId('node-parameters', ndv()).screenshot({ path: join(folder, `${name}.png`), scale: 'css', animations: 'disabled' });
+}
+
 const ndv = () => page.locator('[data-test-id="ndv"]');
 const byTestId = (id: string, within: Page | Locator = page) => within.locator(`[data-test-id="${id}"]`);
 
 async function selectCredential(id: string): Promise<void> {
-	await byTestId('node-credentials-select', ndv()).click();
-	await byTestId(`node-credentials-select-item-${id}`).click();
+	const item = byTestId(`node-credentials-select-item-${id}`);
+	// A click while another dropdown is still closing can leave the list shut: open it until it shows.
+	await until(
+		'the credential list open',
+		async () => {
+			if (!(await item.isVisible())) await byTestId('node-credentials-select', ndv()).locator('input').click();
+			await item.waitFor({ state: 'visible', timeout: 5_000 });
+			return true;
+		},
+		(open) => open,
+	);
+	await item.click();
 	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox/);
 }
 
@@ -93,6 +116,56 @@ async function until<T>(what: string, probe: () => Promise<T>, ok: (value: T) =>
 const hasText = (locator: Locator, text: string) => until(`text "${text}" in ${locator}`, () => locator.innerText(), (t) => t.includes(text));
 const hasValue = (locator: Locator, pattern: RegExp) => until(`value ${pattern} of ${locator}`, () => locator.inputValue(), (v) => pattern.test(v));
 const hasCount = (locator: Locator, count: number) => until(`${count} of ${locator}`, () => locator.count(), (n) => n === count);
+
+/** The Dify Trigger's five actions in the nodes panel, and what each must give the new node. */
+const TRIGGER_ACTIONS = [
+	{ action: 'On workflow run finished', event: 'workflowRunFinished', name: 'Workflow Run Finished', field: 'Include Run Detail', credentialType: 'difyApi' },
+	{ action: 'On new feedback', event: 'newFeedback', name: 'New Feedback', field: 'Include Message', credentialType: 'difyApi' },
+	{ action: 'On new conversation', event: 'newConversation', name: 'New Conversation', field: 'User', credentialType: 'difyApi' },
+	{ action: 'On new message', event: 'newMessage', name: 'New Message', field: 'User', credentialType: 'difyApi' },
+	{ action: 'On document indexing finished', event: 'documentIndexed', name: 'Document Indexing Finished', field: 'Outcome', credentialType: 'difyKnowledgeApi' },
+] as const;
+type TriggerAction = (typeof TRIGGER_ACTIONS)[number];
+/** Which sandbox credential names belong to which credential type (see scripts/lib/sandbox.js). */
+const CREDENTIAL_NAME = { difyApi: /^Dify sandbox \(.+ app\)$/, difyKnowledgeApi: /^Dify sandbox \(Knowledge\)$/ };
+
+interface SavedNode {
+	type: string;
+	parameters: Record<string, unknown>;
+	credentials?: Record<string, { id: string; name: string }>;
+}
+
+let restCookie = '';
+
+/**
+ * Saves the open workflow and waits until n8n has stored the trigger as `a` needs it: its event and
+ * a credential of its type (failing with what was stored). The REST call uses a session of its own:
+ * the editor's session is bound to the browser (n8n's browser-id check) and would be signed out by a
+ * request without it.
+ */
+async function savedAs(a: TriggerAction): Promise<void> {
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/workflow\/(?!new)[^/?#]+/);
+	const id = /\/workflow\/([^/?#]+)/.exec(page.url())![1];
+	restCookie ||= await instance.login(OWNER);
+	await until(
+		`the saved Dify Trigger with event ${a.event} and a ${a.credentialType} credential`,
+		async () => {
+			const r = await instance.request(`/rest/workflows/${id}`, { headers: { cookie: restCookie } });
+			const node = (r.json as { data: { nodes: SavedNode[] } }).data.nodes.find((n) => n.type.endsWith('.difyTrigger'));
+			// n8n leaves a parameter at its default out of the saved workflow.
+			return { event: node?.parameters.event ?? 'workflowRunFinished', credentials: node?.credentials ?? {} };
+		},
+		(saved) => saved.event === a.event && CREDENTIAL_NAME[a.credentialType].test(saved.credentials[a.credentialType]?.name ?? ''),
+	);
+}
+
+/** The Event field shows `a`'s event, with its own field, and the credential of its type is selected. */
+async function showsTrigger(a: TriggerAction): Promise<void> {
+	await hasValue(byTestId('parameter-input-event', ndv()).locator('input'), new RegExp(`^${a.name}$`));
+	await hasText(ndv(), a.field);
+	await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), CREDENTIAL_NAME[a.credentialType]);
+}
 
 run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 	beforeAll(async () => {
@@ -160,6 +233,7 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		// n8n preselects the newest credential of the type; the sandbox's Chatbot credential is saved last.
 		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox \(Chatbot app\)$/);
 		await screenshot('chatbot-node');
+		await formShot('form-dify-chatbot');
 	}, 180_000);
 
 	test('with a Workflow app\'s credential, the Conversation list says which app the key is for and which node to use', async () => {
@@ -172,6 +246,8 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		// Fields From the App says the same, as the form's notice (n8n shows no load error's text).
 		await chooseInputs('Fields From the App');
 		await hasText(byTestId('empty-fields-notice', ndv()), SAID);
+		// n8n reloads these fields when Inputs changes, not when the credential does: the notice says so.
+		await hasText(byTestId('empty-fields-notice', ndv()), RELOAD_HINT);
 		await screenshot('wrong-app-type-in-fields');
 		await chooseInputs('JSON');
 	}, 180_000);
@@ -213,4 +289,70 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		expect(await byTestId('node-title-container', ndv()).innerText()).not.toContain('__CUSTOM_API_CALL__');
 		await screenshot('custom-api-call');
 	}, 180_000);
+
+	test.each([
+		['Dify Chatflow', 'Send a message to a Dify Chatflow app', /^Dify sandbox \(.+ app\)$/, 'form-dify-chatflow'],
+		['Dify Completion', 'Generate text with a Dify text generator app', /^Dify sandbox \(.+ app\)$/, 'form-dify-completion'],
+		['Dify Workflow', 'Run a Dify workflow', /^Dify sandbox \(.+ app\)$/, 'form-dify-workflow'],
+		['Dify Knowledge', 'Search a Dify knowledge base', /^Dify sandbox \(Knowledge\)$/, 'form-dify-knowledge'],
+	] as const)('%s opens from the nodes panel on its first action, with a credential of its type', async (node, action, credential, form) => {
+		await page.goto(`${instance.url}/workflow/new`);
+		await byTestId('canvas-add-button').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill(node);
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: node }).first().click();
+		await page.getByText(action, { exact: true }).click();
+		await hasText(byTestId('node-title-container', ndv()), action);
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), credential);
+		await formShot(form);
+	}, 180_000);
+
+	test.each(TRIGGER_ACTIONS.map((a) => [a.action, a]))(
+		'Dify Trigger\'s "%s" action gives a node with that event, its fields and a credential of its type',
+		async (_label, a) => {
+			await page.goto(`${instance.url}/workflow/new`);
+			await byTestId('canvas-add-button').click();
+			await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('Dify Trigger');
+			// The nodes panel lists the trigger as "Dify" (n8n drops " Trigger" from trigger names).
+			await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*Dify\s*$/ }).first().click();
+			await page.getByText(a.action, { exact: true }).click();
+			await showsTrigger(a);
+			await screenshot(`trigger-${a.event}`);
+			if (a.event === 'workflowRunFinished') await formShot('form-dify-trigger');
+			await savedAs(a);
+		},
+		180_000,
+	);
+
+	test('the Dify Trigger\'s Event can be changed in the panel, between app and Knowledge events, and the credential follows', async () => {
+		// The node of the last action (Document Indexing Finished, Knowledge credential) is still open.
+		const byEvent = Object.fromEntries(TRIGGER_ACTIONS.map((a) => [a.event, a]));
+		const credentialInput = byTestId('node-credentials-select', ndv()).locator('input');
+		const pick: Record<string, string> = {
+			newMessage: 'difySandboxChat01',
+			documentIndexed: 'difySandboxKnow01',
+			workflowRunFinished: 'difySandboxWork01',
+			newConversation: 'difySandboxChat01',
+		};
+		let kind: string = byEvent.documentIndexed.credentialType;
+		const sequence = ['newMessage', 'documentIndexed', 'workflowRunFinished', 'newFeedback', 'documentIndexed', 'newConversation'] as const;
+		for (const [step, event] of sequence.entries()) {
+			const a = byEvent[event];
+			await byTestId('parameter-input-event', ndv()).click();
+			await page.getByRole('option', { name: new RegExp(`^${a.name}`) }).click();
+			await hasValue(byTestId('parameter-input-event', ndv()).locator('input'), new RegExp(`^${a.name}$`));
+			if (a.credentialType !== kind) {
+				// n8n 2.41 fills a credential in by itself only on a node without any, and drops the other
+				// type's when one is picked: across app and Knowledge events the field asks for one.
+				await hasValue(credentialInput, /^$/);
+				expect(await credentialInput.getAttribute('placeholder')).toBe('Select Credential');
+				if (step === 0) await screenshot('trigger-switch-asks-for-credential');
+				await selectCredential(pick[event]);
+				kind = a.credentialType;
+			}
+			// Within app events the credential stays.
+			await showsTrigger(a);
+			await savedAs(a);
+		}
+		await screenshot('trigger-event-changed');
+	}, 300_000);
 });

@@ -34,6 +34,20 @@ describe('Knowledge Base', () => {
 		});
 	});
 
+	it('a new knowledge base made with the defaults takes its first document with the defaults', async () => {
+		// Nothing opened under Options, as a new user would: the base has no technique yet...
+		const created = await knowledge(server(), { resource: 'dataset', operation: 'create', name: 'First base', options: {} });
+		expect(created.error).toBeUndefined();
+		expect(sent(server(), 'POST', '/datasets')[0].json).not.toHaveProperty('indexing_technique');
+		// ...and the first document gives it the default one instead of failing with "indexing_technique is required".
+		const id = String(created.items[0].json.id);
+		const added = await knowledge(server(), { resource: 'document', operation: 'createFromText', datasetId: rl(id), name: 'hello.md', text: 'Hello, knowledge.', options: {} });
+		expect(added.error).toBeUndefined();
+		expect(added.items[0].json).toMatchObject({ document: { name: 'hello.md' } });
+		expect(sent(server(), 'POST', `/datasets/${id}/document/create-by-text`)[0].json).toMatchObject({ indexing_technique: 'high_quality' });
+		expect((await kb(server(), 'GET', `/datasets/${id}`)).indexing_technique).toBe('high_quality');
+	});
+
 	it('names the duplicate name and what to do', async () => {
 		await newDataset(server(), 'Twice');
 		const error = failure(await knowledge(server(), { resource: 'dataset', operation: 'create', name: 'Twice', options: {} }));

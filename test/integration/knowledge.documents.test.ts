@@ -27,6 +27,8 @@ describe('ingestion through n8n-core: create, wait for indexing, retrieve', () =
 		const upload = sent(server(), 'POST', `/datasets/${id}/document/create-by-file`)[0];
 		expect(upload.multipart!.files[0]).toMatchObject({ name: 'file', filename: 'printer.md', contentType: 'text/markdown' });
 		expect(JSON.parse(upload.multipart!.fields.data)).toEqual({
+			// The default technique, used by Dify only for a knowledge base without one.
+			indexing_technique: 'high_quality',
 			process_rule: {
 				mode: 'custom',
 				rules: {
@@ -111,10 +113,8 @@ describe('Document', () => {
 		expect(result.items[0].json).toMatchObject({ document: { doc_form: 'hierarchical_model', indexing_status: 'waiting' }, batch: expect.any(String) });
 	});
 
-	it('explains a missing indexing technique, an invalid process rule and an unsupported file', async () => {
+	it('explains an invalid process rule and an unsupported file', async () => {
 		const id = (await kb(server(), 'POST', '/datasets', { name: 'No technique' })).id;
-		const technique = failure(await knowledge(server(), { resource: 'document', operation: 'createFromText', datasetId: rl(id), name: 'a', text: 'b', options: {} }));
-		expect(technique.description).toMatch(/choose Indexing Technique/);
 		const rule = failure(await knowledge(server(), { resource: 'document', operation: 'createFromText', datasetId: rl(id), name: 'a', text: 'b', options: { indexingTechnique: 'economy', segmentation: 'custom', maxTokens: 5000 } }));
 		expect(rule.message).toContain('Process rule segmentation max_tokens is invalid');
 		expect(rule.description).toMatch(/at most 4000/);

@@ -74,6 +74,13 @@ describe('pickers', () => {
 		expect(first.results[0]).toEqual({ name: 'Picker 100 (0 documents)', value: expect.any(String) });
 	});
 
+	it('counts documents in the picker in the singular for one', async () => {
+		const id = await newDataset(server(), 'Single');
+		await indexedDocument(server(), id, 'only.md', 'Only one.');
+		const found = await search('searchDatasets', {}, 'Single');
+		expect(found.results).toEqual([{ name: 'Single (1 document)', value: id }]);
+	});
+
 	it('lists the documents of the knowledge base chosen above (by URL too), and asks for it first', async () => {
 		const id = await newDataset(server(), 'Picked');
 		const doc = await indexedDocument(server(), id, 'picked.md', 'Picked.');

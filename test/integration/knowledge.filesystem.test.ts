@@ -41,7 +41,7 @@ it('streams a 20 MB document from disk to create-by-file with the settings as th
 	expect(result.error).toBeUndefined();
 	const request = sent(server(), 'POST', `/datasets/${id}/document/create-by-file`)[0];
 	expect(request.multipart!.files[0]).toMatchObject({ filename: 'manual.txt', size: bytes.length, sha256: createHash('sha256').update(bytes).digest('hex') });
-	expect(JSON.parse(request.multipart!.fields.data)).toEqual({ process_rule: { mode: 'automatic' } });
+	expect(JSON.parse(request.multipart!.fields.data)).toEqual({ indexing_technique: 'high_quality', process_rule: { mode: 'automatic' } });
 	expect(Number(request.headers['content-length'])).toBe(request.rawBodyLength);
 	expect(asStream).toHaveBeenCalledWith(binary.id, 256 * 1024);
 	expect(asBuffer).not.toHaveBeenCalled();

@@ -1,6 +1,7 @@
 import type { INodeListSearchResult } from 'n8n-workflow';
 
 import { runListSearch } from '../harness/n8n';
+import { RELOAD_HINT } from '../../nodes/shared/methods/resourceMapping';
 import { callNode, failure, sendParams, seedTurns, useDifyServer } from './support';
 
 const server = useDifyServer();
@@ -61,6 +62,8 @@ describe('a credential whose key belongs to another app type', () => {
 	it('Fields From the App says it too (as the form\'s notice), although Dify serves the workflow app\'s form', async () => {
 		expect(await notice('dify.difyChatbot', server().keys.workflow)).toEqual({ fields: [], emptyFieldsNotice: expect.stringMatching(/^The credential's API key belongs to the Dify Workflow app/) });
 		expect((await notice('dify.difyChatbot', server().keys.workflow)).emptyFieldsNotice).toContain(SAID);
+		// n8n reloads the fields when Inputs changes, not when the credential does: the notice says how.
+		expect((await notice('dify.difyChatbot', server().keys.workflow)).emptyFieldsNotice).toContain(RELOAD_HINT);
 		expect((await notice('dify.difyWorkflow', server().keys.advancedChat)).emptyFieldsNotice).toContain(
 			'The credential\'s API key belongs to the Dify Chatflow app "Sandbox Chatflow" (mode "advanced-chat"): use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Workflow node.',
 		);

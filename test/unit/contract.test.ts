@@ -124,8 +124,10 @@ describe('Dify Trigger contract', () => {
 		expect(description.name).toBe(code(table('Nodes').find((r) => r[1] === 'Dify Trigger')![0]));
 		expect(pkg.n8n.nodes).toContain('dist/nodes/DifyTrigger/DifyTrigger.node.js');
 		for (const credential of description.credentials ?? []) {
-			const shownFor = (credential.displayOptions?.show?.event as string[]).sort();
-			expect(shownFor).toEqual(TRIGGER_EVENTS.filter((e) => e.credential === credential.name).map((e) => e.value).sort());
+			// Hidden for the other events, never `show`n: n8n's editor would take a `show`-keyed Event for an auth selector.
+			expect(credential.displayOptions?.show).toBeUndefined();
+			const hiddenFor = (credential.displayOptions?.hide?.event as string[]).sort();
+			expect(hiddenFor).toEqual(TRIGGER_EVENTS.filter((e) => e.credential !== credential.name).map((e) => e.value).sort());
 		}
 		expect(description.usableAsTool).toBeUndefined();
 	});

@@ -2,10 +2,12 @@
  * What `npm start` tells a new user, checked against what is true: which page needs the internet, that
  * the examples need none, what the chat example remembers, and how many packages the installer counts.
  */
-import { existsSync, readFileSync, readdirSync } from 'fs';
-import { join, resolve } from 'path';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync } from 'fs';
+import { tmpdir } from 'os';
+import { dirname, join, resolve } from 'path';
 
 import { NEEDS_INTERNET, startBanner } from '../../scripts/lib/banner';
+import { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { SANDBOX_DEFAULT_URL, readExamples } from '../../scripts/lib/sandbox';
 import { countPackages, expectedPackages, findRuntime } from '../../scripts/n8n-runtime';
 
@@ -38,6 +40,25 @@ describe('the npm start banner', () => {
 		const retrieve = readExamples().find((e) => e.file === 'dify-retrieves-from-n8n.json')!;
 		expect(retrieve.publish).toBe(true);
 		expect(retrieve.workflow.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyExternalKnowledgeTrigger')?.parameters.knowledgeIds).toBe('tea-guide');
+	});
+
+	it('points at the workflows page and lists the sandbox keys, to practise creating a credential by hand', () => {
+		const withKeys = startBanner({
+			url: 'http://127.0.0.1:5678',
+			firstRun: true,
+			nodes: ['difyChatbot'],
+			sandboxUrl: SANDBOX_DEFAULT_URL,
+			userFolder: '.cache/start/n8n-user',
+			keys: [
+				{ name: 'Dify sandbox (Chatbot app)', key: 'app-chat123' },
+				{ name: 'Dify sandbox (Knowledge)', key: 'dataset-kb456' },
+			],
+		});
+		expect(withKeys).toContain('n8n is running:  http://127.0.0.1:5678/home/workflows');
+		expect(withKeys).toContain('then open http://127.0.0.1:5678/home/workflows');
+		expect(withKeys).toMatch(/Dify sandbox \(Chatbot app\) +app-chat123/);
+		expect(withKeys).toMatch(/Dify sandbox \(Knowledge\) +dataset-kb456/);
+		expect(withKeys).toContain(`Base URL ${SANDBOX_DEFAULT_URL}/v1`);
 	});
 
 	it('names the one page that needs the internet, why, and what to use offline', () => {
@@ -94,5 +115,38 @@ describe('the runtime installer\'s progress', () => {
 		expect(countPackages(join(runtime!.dir, 'node_modules'))).toBe(expected.topLevel);
 		expect(readdirSync(runtime!.dir)).toContain('node_modules');
 		expect(existsSync(join(runtime!.dir, 'runtime.json'))).toBe(true);
+	});
+});
+
+describe('files holding credentials', () => {
+	it('are readable by their user only: the import folder, the imported credentials and the encryption key', () => {
+		const folder = mkdtempSync(join(tmpdir(), 'dify-unit-modes-'));
+		try {
+			const instance = new N8nInstance({ runtime: { n8nVersion: '2.41.1' } as never, userFolder: folder });
+			const file = instance.writeTemp('credentials.json', [{ id: 'x', data: { apiKey: 'app-secret' } }]);
+			// Written again (npm start re-imports on every start): still the user's only.
+			chmodSync(file, 0o644);
+			instance.writeTemp('credentials.json', []);
+			const mode = (p: string) => statSync(p).mode & 0o777;
+			expect(mode(file)).toBe(0o600);
+			expect(mode(dirname(file))).toBe(0o700);
+			expect(mode(join(folder, 'encryption-key'))).toBe(0o600);
+		} finally {
+			rmSync(folder, { recursive: true, force: true });
+		}
+	});
+});
+
+describe('examples and the README agree', () => {
+	it('every Dify node of an example uses the response mode the README names as the default (streaming)', () => {
+		const readme = readFileSync(join(ROOT, 'README.md'), 'utf8');
+		expect(readme).toMatch(/### Why streaming is the default for workflows/);
+		const modes = readExamples().flatMap((e) =>
+			e.workflow.nodes
+				.filter((n) => n.type.startsWith('n8n-nodes-dify-suite.') && 'responseMode' in n.parameters)
+				.map((n) => ({ file: e.file, node: n.name, mode: n.parameters.responseMode })),
+		);
+		expect(modes.length).toBeGreaterThan(0);
+		expect(modes.filter((m) => m.mode !== 'streaming')).toEqual([]);
 	});
 });

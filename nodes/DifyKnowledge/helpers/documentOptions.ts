@@ -3,6 +3,9 @@ import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workfl
 import { waitOptions, type WaitInput } from './indexing';
 import { processRule, processRuleOptions, type ProcessRuleInput } from './processRule';
 
+/** What a new document's Indexing Technique is when the option is not set (also Dify UI's default). */
+export const DEFAULT_INDEXING_TECHNIQUE = 'high_quality';
+
 /** Options of the operations that add or change a document's content. */
 export function documentOptions(kind: 'create' | 'update', extra: INodeProperties[] = []): INodeProperties[] {
 	const create: INodeProperties[] =
@@ -17,7 +20,8 @@ export function documentOptions(kind: 'create' | 'update', extra: INodePropertie
 							{ name: 'Economy (Keywords)', value: 'economy' },
 						],
 						default: 'high_quality',
-						description: 'Required for the first document of a knowledge base that has none yet',
+						description:
+							"Used for the first document of a knowledge base that has none yet (High Quality when not set here); Dify keeps a knowledge base's own technique otherwise",
 					},
 					{
 						displayName: 'Chunk Format',
@@ -43,8 +47,9 @@ export function documentOptions(kind: 'create' | 'update', extra: INodePropertie
 			displayName: 'Wait for Indexing',
 			name: 'waitForIndexing',
 			type: 'boolean',
-			default: false,
-			description: 'Whether to wait until Dify finished indexing, so the next node can search the document; the output then has the final status in `indexing`',
+			default: true,
+			description:
+				"Whether to wait until Dify has finished indexing the document (its status is completed or error; checked every Poll Interval, for at most Max Wait), so the next node can search it. The output then has the final status in `indexing`.",
 		},
 		...waitOptions(),
 		...extra,
@@ -62,9 +67,13 @@ export interface DocumentOptionsInput extends ProcessRuleInput, WaitInput {
 }
 
 /** The JSON fields Dify reads for a new or changed document (the `data` part of file uploads). */
-export function documentArgs(this: IExecuteFunctions, options: DocumentOptionsInput, i: number): IDataObject {
+export function documentArgs(this: IExecuteFunctions, options: DocumentOptionsInput, i: number, kind: 'create' | 'update' = 'create'): IDataObject {
 	const args: IDataObject = {};
-	if (options.indexingTechnique) args.indexing_technique = options.indexingTechnique;
+	// A knowledge base created without a technique fails its first document without one; Dify reads
+	// the document's only then and ignores it for a base that has its own (docs/dify-behaviour.md,
+	// 'A document's indexing technique').
+	if (kind === 'create') args.indexing_technique = options.indexingTechnique || DEFAULT_INDEXING_TECHNIQUE;
+	else if (options.indexingTechnique) args.indexing_technique = options.indexingTechnique;
 	const rule = processRule.call(this, options, i);
 	if (rule) args.process_rule = rule;
 	// Parent-child segmentation only works with the parent-child chunk format.

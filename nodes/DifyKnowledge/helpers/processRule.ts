@@ -1,7 +1,12 @@
 import type { IDataObject, IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { NodeOperationError } from 'n8n-workflow';
 
-/** How Dify cuts a document into chunks (ProcessRule, docs/dify-behaviour.md, 'Process rules'), as options of the create/update operations. */
+/**
+ * How Dify cuts a document into chunks (ProcessRule, docs/dify-behaviour.md, 'Process rules'), as
+ * options of the create/update operations. Each setting is offered only under the Segmentation it
+ * belongs to (n8n evaluates a collection option's displayOptions against the other options of the
+ * same collection).
+ */
 export function processRuleOptions(): INodeProperties[] {
 	return [
 		{
@@ -16,9 +21,9 @@ export function processRuleOptions(): INodeProperties[] {
 			default: 'automatic',
 			description: 'How to cut the document into chunks. Without it Dify reuses the knowledge base\'s last rule.',
 		},
-		{ displayName: 'Separator', name: 'separator', type: 'string', default: '\\n\\n', description: 'Custom / Parent-Child: text that ends a (parent) chunk; \\n is a line break' },
-		{ displayName: 'Max Chunk Length (Tokens)', name: 'maxTokens', type: 'number', typeOptions: { minValue: 1 }, default: 500, description: 'Custom / Parent-Child: longest (parent) chunk, at most 4000 on a default Dify' },
-		{ displayName: 'Chunk Overlap (Tokens)', name: 'chunkOverlap', type: 'number', typeOptions: { minValue: 0 }, default: 50, description: 'Custom: tokens shared by neighbouring chunks' },
+		{ displayName: 'Separator', name: 'separator', type: 'string', default: '\\n\\n', description: 'Custom / Parent-Child: text that ends a (parent) chunk; \\n is a line break', displayOptions: { show: { segmentation: ['custom', 'hierarchical'] } } },
+		{ displayName: 'Max Chunk Length (Tokens)', name: 'maxTokens', type: 'number', typeOptions: { minValue: 1 }, default: 500, description: 'Custom / Parent-Child: longest (parent) chunk, at most 4000 on a default Dify', displayOptions: { show: { segmentation: ['custom', 'hierarchical'] } } },
+		{ displayName: 'Chunk Overlap (Tokens)', name: 'chunkOverlap', type: 'number', typeOptions: { minValue: 0 }, default: 50, description: 'Custom: tokens shared by neighbouring chunks', displayOptions: { show: { segmentation: ['custom'] } } },
 		{
 			displayName: 'Parent Mode',
 			name: 'parentMode',
@@ -28,11 +33,12 @@ export function processRuleOptions(): INodeProperties[] {
 				{ name: 'Full Document', value: 'full-doc', description: 'The whole document is one parent chunk' },
 			],
 			default: 'paragraph',
+			displayOptions: { show: { segmentation: ['hierarchical'] } },
 		},
-		{ displayName: 'Child Separator', name: 'childSeparator', type: 'string', default: '\\n', description: 'Parent-Child: text that ends a child chunk' },
-		{ displayName: 'Child Max Length (Tokens)', name: 'childMaxTokens', type: 'number', typeOptions: { minValue: 1 }, default: 200, description: 'Parent-Child: longest child chunk' },
-		{ displayName: 'Remove Extra Spaces', name: 'removeExtraSpaces', type: 'boolean', default: true, description: 'Whether to collapse runs of spaces, line breaks and tabs (Custom / Parent-Child)' },
-		{ displayName: 'Remove URLs and Emails', name: 'removeUrlsEmails', type: 'boolean', default: false, description: 'Whether to delete URLs and email addresses (Custom / Parent-Child)' },
+		{ displayName: 'Child Separator', name: 'childSeparator', type: 'string', default: '\\n', description: 'Parent-Child: text that ends a child chunk', displayOptions: { show: { segmentation: ['hierarchical'] } } },
+		{ displayName: 'Child Max Length (Tokens)', name: 'childMaxTokens', type: 'number', typeOptions: { minValue: 1 }, default: 200, description: 'Parent-Child: longest child chunk', displayOptions: { show: { segmentation: ['hierarchical'] } } },
+		{ displayName: 'Remove Extra Spaces', name: 'removeExtraSpaces', type: 'boolean', default: true, description: 'Whether to collapse runs of spaces, line breaks and tabs (Custom / Parent-Child)', displayOptions: { show: { segmentation: ['custom', 'hierarchical'] } } },
+		{ displayName: 'Remove URLs and Emails', name: 'removeUrlsEmails', type: 'boolean', default: false, description: 'Whether to delete URLs and email addresses (Custom / Parent-Child)', displayOptions: { show: { segmentation: ['custom', 'hierarchical'] } } },
 	];
 }
 

@@ -22,7 +22,7 @@ async function pageOf(this: ILoadOptionsFunctions, path: string, filter: string 
 export async function searchDatasets(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
 	const { data, paginationToken: next } = await pageOf.call(this, '/datasets', filter, paginationToken);
 	return {
-		results: data.map((d) => ({ name: `${String(d.name)}${d.document_count !== undefined ? ` (${String(d.document_count)} documents)` : ''}`, value: String(d.id) })),
+		results: data.map((d) => ({ name: `${String(d.name)}${d.document_count !== undefined ? ` (${documentCount(Number(d.document_count))})` : ''}`, value: String(d.id) })),
 		paginationToken: next,
 	};
 }
@@ -39,4 +39,9 @@ export async function searchDocuments(this: ILoadOptionsFunctions, filter?: stri
 		results: data.map((d) => ({ name: `${String(d.name)}${d.display_status && d.display_status !== 'available' ? ` (${String(d.display_status)})` : ''}`, value: String(d.id) })),
 		paginationToken: next,
 	};
+}
+
+/** "1 document", "3 documents", "0 documents". */
+export function documentCount(n: number): string {
+	return `${n} ${n === 1 ? 'document' : 'documents'}`;
 }

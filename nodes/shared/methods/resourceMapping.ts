@@ -37,6 +37,12 @@ export function inputField(item: IDataObject): ResourceMapperField | undefined {
 	return field;
 }
 
+/**
+ * n8n 2.41 loads these fields again when Inputs changes, not when the credential does (its resource
+ * mapper follows parameters only), so the notice of a failed load says how to reload.
+ */
+export const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
+
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const target = loadTarget.call(this);
 	let parameters: IDataObject;
@@ -49,7 +55,7 @@ export async function getAppInputs(this: ILoadOptionsFunctions): Promise<Resourc
 		// (and, without automatic mapping, nothing at all). The notice for "no fields" is shown as
 		// is, so the form says what went wrong and what to do, as the run would.
 		const { message, description } = error as { message?: string; description?: string | null };
-		return { fields: [], emptyFieldsNotice: [message, description].filter(Boolean).join(' ') };
+		return { fields: [], emptyFieldsNotice: [message, description, RELOAD_HINT].filter(Boolean).join(' ') };
 	}
 	const form = Array.isArray(parameters.user_input_form) ? (parameters.user_input_form as IDataObject[]) : [];
 	const fields = form.map(inputField).filter((f): f is ResourceMapperField => f !== undefined);

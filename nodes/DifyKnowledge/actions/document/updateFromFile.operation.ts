@@ -25,7 +25,7 @@ export const updateFromFile: DifyOperation = {
 		const property = this.getNodeParameter('binaryPropertyName', i) as string;
 		const binary = this.helpers.assertBinaryData(i, property);
 		const path = documentPath.call(this, i);
-		const args = documentArgs.call(this, options, i);
+		const args = documentArgs.call(this, options, i, 'update');
 		const body = async () => await documentFileBody.call(this, binary, args, options.fileName, async () => await this.helpers.getBinaryDataBuffer(i, property));
 		let answer: IDataObject;
 		try {

@@ -22,7 +22,7 @@ export const updateFromText: DifyOperation = {
 		const i = ctx.itemIndex;
 		const options = this.getNodeParameter('options', i, {}) as DocumentOptionsInput;
 		const text = this.getNodeParameter('text', i, '') as string;
-		const body: IDataObject = { name: this.getNodeParameter('name', i) as string, ...documentArgs.call(this, options, i) };
+		const body: IDataObject = { name: this.getNodeParameter('name', i) as string, ...documentArgs.call(this, options, i, 'update') };
 		if (text) body.text = text;
 		const answer = await knowledgeRequest.call(this, ctx, 'POST', `${documentPath.call(this, i)}/update-by-text`, { body });
 		return await documentResult.call(this, ctx, datasetPath.call(this, i), answer, options);
