@@ -5,6 +5,7 @@ import * as dataset from './actions/dataset';
 import * as document from './actions/document';
 import * as metadata from './actions/metadata';
 import * as model from './actions/model';
+import * as pipeline from './actions/pipeline';
 import * as segment from './actions/segment';
 import * as tag from './actions/tag';
 import { knowledgeAdvice } from './errors';
@@ -17,6 +18,7 @@ const RESOURCE_NAMES: Record<string, string> = {
 	metadata: 'Metadata',
 	tag: 'Tag',
 	model: 'Model',
+	pipeline: 'Knowledge Pipeline',
 };
 
 /** The Knowledge API (dataset key) as one node; resource values follow Dify's API names. */
@@ -34,5 +36,6 @@ export const DIFY_KNOWLEDGE: DifyNodeSpec = {
 		metadata: metadata.operations,
 		tag: tag.operations,
 		model: model.operations,
+		pipeline: pipeline.operations,
 	}, RESOURCE_NAMES),
 };

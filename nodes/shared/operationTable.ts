@@ -5,6 +5,7 @@ import * as annotation from './actions/annotation';
 import * as app from './actions/app';
 import * as audio from './actions/audio';
 import * as conversation from './actions/conversation';
+import * as endUser from './actions/endUser';
 import * as feedback from './actions/feedback';
 import * as file from './actions/file';
 import * as humanInput from './actions/humanInput';
@@ -22,6 +23,7 @@ const RESOURCE_NAMES: Record<string, string> = {
 	annotation: 'Annotation',
 	humanInput: 'Human Input',
 	app: 'App',
+	endUser: 'End User',
 };
 
 /** A node's resources in form order, named by `names` (the resource values are Dify's API names). */
@@ -47,6 +49,7 @@ const chatFamily: Record<string, DifyOperation[]> = {
 	// Dify serves annotations for every chat app, not only Chatflow (docs/dify-behaviour.md, 'Annotations').
 	annotation: annotations,
 	app: [app.getInfo, app.getParameters, app.getMeta, app.getSite],
+	endUser: [endUser.get],
 };
 
 /**
@@ -75,6 +78,7 @@ export const DIFY_COMPLETION: DifyNodeSpec = {
 		audio: [audio.textToSpeech],
 		annotation: annotations,
 		app: [app.getInfo, app.getParameters, app.getSite],
+		endUser: [endUser.get],
 	}),
 };
 
@@ -87,6 +91,7 @@ export const DIFY_WORKFLOW: DifyNodeSpec = {
 		// Download is in the contract for every app node; for workflow runs' own output files use Run's "Download Output Files".
 		file: [file.upload, file.download],
 		app: [app.getInfo, app.getParameters, app.getSite],
+		endUser: [endUser.get],
 	}),
 };
 

@@ -15,6 +15,36 @@ export class RunChannel {
 	private ended = false;
 	private readonly listeners = new Set<(item: Item) => void>();
 	private endWaiters: (() => void)[] = [];
+	private held: Item[] | undefined;
+
+	/** While held, published frames wait (a client cut away; the run goes on when someone reattaches). */
+	get holding(): boolean {
+		return this.held !== undefined;
+	}
+
+	/**
+	 * Holds the run from `from` on (the frame a cut client did not get): it and every later frame,
+	 * even ones already published, wait for `release`, as if the run were still at that point.
+	 */
+	hold(from: Frame): void {
+		if (this.held) return;
+		const index = this.segment.indexOf(from);
+		if (index < 0) return;
+		this.held = this.segment.splice(index).map((frame): Item => ({ frame }));
+		if (this.ended) {
+			this.held.push({ segmentEnd: true });
+			this.ended = false;
+		}
+	}
+
+	release(): void {
+		const held = this.held;
+		this.held = undefined;
+		for (const item of held ?? []) {
+			if ('frame' in item) this.publish(item.frame);
+			else this.endSegment();
+		}
+	}
 
 	get segmentEnded(): boolean {
 		return this.ended;
@@ -27,12 +57,20 @@ export class RunChannel {
 	}
 
 	publish(frame: Frame): void {
+		if (this.held) {
+			this.held.push({ frame });
+			return;
+		}
 		if (this.ended) this.beginSegment();
 		this.segment.push(frame);
 		for (const l of [...this.listeners]) l({ frame });
 	}
 
 	endSegment(): void {
+		if (this.held) {
+			this.held.push({ segmentEnd: true });
+			return;
+		}
 		this.ended = true;
 		for (const l of [...this.listeners]) l({ segmentEnd: true });
 		const waiters = this.endWaiters;

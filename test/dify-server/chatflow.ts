@@ -68,6 +68,7 @@ export async function startChatflow(ctx: Ctx, request: ChatRequest, workflowId: 
 	if (request.mode === 'streaming') {
 		const ids = { conversation_id: conv.id, message_id: message.id, created_at: message.createdAt };
 		const stream = new SseStream(ctx, chatErrorEnvelope(ids));
+		stream.onCut = (frame) => run.channel.hold(frame);
 		const frames = run.channel.subscribe({ replay: true, acrossSegments: false });
 		stream.open();
 		await stream.ping();

@@ -17,6 +17,7 @@ import { registerFileRoutes, serveSignedFile } from './files';
 import { registerUserRoutes } from './users';
 import { registerAnnotationRoutes } from './annotations';
 import { registerDatasetRoutes } from './datasets';
+import { registerPipelineRoutes } from './pipeline';
 import { registerDocumentRoutes } from './documents';
 import { registerSegmentRoutes } from './segments';
 import { registerKnowledgeMetaRoutes } from './knowledgeMeta';
@@ -59,6 +60,7 @@ function buildRouter(): Router {
 	registerAnnotationRoutes(router);
 	registerAudioRoutes(router);
 	registerDatasetRoutes(router);
+	registerPipelineRoutes(router);
 	registerDocumentRoutes(router);
 	registerSegmentRoutes(router);
 	registerKnowledgeMetaRoutes(router);

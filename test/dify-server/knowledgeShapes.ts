@@ -1,6 +1,7 @@
 /** The wire shapes of the Knowledge API (docs/dify-behaviour.md, 'Knowledge bases', 'Documents', 'Chunks and child chunks'), built from the store. */
 import type { ServerState } from './state';
 import { ACCOUNT } from './state';
+import { PIPELINE_DATASET_ID, PIPELINE_ID } from './pipeline';
 import { displayStatus, type KbChildChunk, type KbDataset, type KbDocument, type KbSegment, type KnowledgeStore } from './knowledgeStore';
 
 const DEFAULT_RETRIEVAL = {
@@ -55,8 +56,8 @@ export function datasetJson(store: KnowledgeStore, dataset: KbDataset, withMembe
 		external_retrieval_model: null,
 		doc_metadata: store.fieldsOf(dataset.id).map((f) => ({ id: f.id, name: f.name, type: f.type })),
 		built_in_field_enabled: dataset.builtInFieldEnabled,
-		pipeline_id: null,
-		runtime_mode: 'general',
+		pipeline_id: dataset.id === PIPELINE_DATASET_ID ? PIPELINE_ID : null,
+		runtime_mode: dataset.id === PIPELINE_DATASET_ID ? 'rag_pipeline' : 'general',
 		chunk_structure: dataset.docForm,
 		icon_info: { icon_type: null, icon: null, icon_background: null, icon_url: null },
 		is_published: false,

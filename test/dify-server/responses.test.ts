@@ -217,6 +217,12 @@ async function walkKnowledge(): Promise<void> {
 	await send('/datasets/tags/unbinding', { key, json: { tag_ids: [tag.id], target_id: ds.id } });
 	await send('/datasets/tags', { key, method: 'DELETE', json: { tag_id: tag.id } });
 	await send('/workspaces/current/models/model-types/text-embedding', { key });
+	// Knowledge Pipeline: the pipeline base's datasource nodes (published, draft), a classic base's refusal, a file.
+	const pipelineKb = '1c2d3e4f-5a6b-4c7d-9e8f-0a1b2c3d4e5f';
+	await send(`/datasets/${pipelineKb}/pipeline/datasource-plugins`, { key });
+	await send(`/datasets/${pipelineKb}/pipeline/datasource-plugins?is_published=false`, { key });
+	await send(`/datasets/${ds.id}/pipeline/datasource-plugins`, { key });
+	await send('/datasets/pipeline/file-upload', { key, ...knowledgeFile('pipeline.txt', 'for a pipeline run') });
 	const updates: [string, RequestOptions][] = [
 		[`${base}/documents/${doc}/update-by-text`, { json: { name: 't2.md', text: 'epsilon' } }],
 		[`${base}/documents/${doc}/update_by_text`, { json: { name: 't3.md', text: 'zeta' } }],

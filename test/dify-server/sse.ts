@@ -38,6 +38,9 @@ export class SseStream implements ActiveStream {
 	private stopPings: (() => void) | null = null;
 	private ended = false;
 	private stalled = false;
+	private readonly eventCounts = new Map<string, number>();
+	/** Called when a drop rule cuts the stream (the run may hold its frames until a reattach). */
+	onCut?: (frame: Frame) => void;
 
 	constructor(
 		private readonly ctx: Ctx,
@@ -88,11 +91,17 @@ export class SseStream implements ActiveStream {
 				this.stopPings = null;
 				return this.stall();
 			}
-			if (rule.dropAfterFrames === n) {
+			const event = String(frame.event);
+			const seen = (this.eventCounts.get(event) ?? 0) + 1;
+			this.eventCounts.set(event, seen);
+			const drop = rule.dropBeforeEvent;
+			if (rule.dropAfterFrames === n || (drop && drop.event === event && (drop.occurrence ?? 1) === seen)) {
+				if (rule.holdRunOnCut) this.onCut?.(frame);
 				this.destroy();
 				return false;
 			}
 			if (rule.endAfterFrames === n) {
+				if (rule.holdRunOnCut) this.onCut?.(frame);
 				await this.end();
 				return false;
 			}

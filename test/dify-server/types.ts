@@ -150,6 +150,18 @@ export interface MisbehaveRule extends HostileRule {
 	pingEveryMs?: number;
 	stallSilentAfterFrames?: number;
 	dropAfterFrames?: number;
+	/** Resets the connection instead of writing the `occurrence`-th (default 1st) frame of this event. */
+	dropBeforeEvent?: { event: string; occurrence?: number };
+	/**
+	 * With a drop or end rule on a generation stream: the run holds its next frames until someone reattaches
+	 * (a long step running while the client is away), so reattaching is deterministic.
+	 */
+	holdRunOnCut?: boolean;
+	/**
+	 * On `GET /workflow/{id}/events`: send only what happens from now on, as Dify does with its
+	 * default Pub/Sub event bus (without this the run's frames are replayed first, as with Redis Streams).
+	 */
+	eventsFromNow?: boolean;
 	endAfterFrames?: number;
 	html502?: boolean;
 	status429RetryAfter?: number;

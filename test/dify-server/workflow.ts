@@ -156,6 +156,7 @@ async function runWorkflow(ctx: Ctx, pathWorkflowId: string | null): Promise<voi
 
 	if (mode === 'streaming') {
 		const stream = new SseStream(ctx, workflowErrorEnvelope(run.id));
+		stream.onCut = (frame) => run.channel.hold(frame);
 		const frames = run.channel.subscribe({ replay: true, acrossSegments: false });
 		stream.open();
 		await stream.ping();
@@ -208,7 +209,10 @@ async function stopWorkflowTask(ctx: Ctx): Promise<void> {
 	await ctx.out.json(200, { result: 'success' });
 }
 
-/** Reattach (docs/dify-behaviour.md, 'Reattaching to a run'): finished → one workflow_finished frame; else the current segment, then live. */
+/**
+ * Reattach (docs/dify-behaviour.md, 'Reattaching to a run'): finished → one workflow_finished frame; else the current segment, then live (Dify with a
+ * Redis Streams event bus), or live only with the `eventsFromNow` rule (Dify's default Pub/Sub).
+ */
 async function events(ctx: Ctx): Promise<void> {
 	const app = ctx.app!;
 	if (app.mode !== 'workflow' && app.mode !== 'advanced-chat') throw notWorkflowApp();
@@ -221,7 +225,7 @@ async function events(ctx: Ctx): Promise<void> {
 	const continueOnPause = queryBool(ctx, 'continue_on_pause');
 	const snapshot = queryBool(ctx, 'include_state_snapshot');
 	stream.open();
-	const finished = run.status !== 'running' && run.status !== 'paused';
+	const finished = run.status !== 'running' && run.status !== 'paused' && !run.channel.holding;
 	if (finished && !continueOnPause) {
 		const frames = run.channel.subscribe({ replay: true, acrossSegments: false });
 		for await (const frame of frames) {
@@ -238,8 +242,9 @@ async function events(ctx: Ctx): Promise<void> {
 	if (snapshot) {
 		for (const frame of run.nodeFrames) if (!(await stream.send(frame))) return;
 	}
-	const frames = run.channel.subscribe({ replay: !snapshot, acrossSegments: continueOnPause });
+	const frames = run.channel.subscribe({ replay: !snapshot && !ctx.rule?.eventsFromNow, acrossSegments: continueOnPause });
 	run.onAttach?.();
+	run.channel.release();
 	await pipeFrames(stream, frames);
 }
 

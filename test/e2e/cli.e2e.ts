@@ -295,6 +295,15 @@ describe('Dify Workflow', () => {
 		expect(item.json.outputs).toEqual({ result: 'Processed: hello workflow' });
 	});
 
+	test('workflow.run whose stream is cut mid-run reattaches to the run: the uncut result, one run sent', async () => {
+		server.misbehave({ path: '/workflows/run', dropBeforeEvent: { event: 'text_chunk', occurrence: 2 }, holdRunOnCut: true });
+		const [item] = await runOk('e2eWorkflowRun01', 'Dify');
+		expect(item.json.status).toBe('succeeded');
+		expect(item.json.outputs).toEqual({ result: 'Processed: hello workflow' });
+		expect(requestsTo('/workflows/run')).toHaveLength(1);
+		expect(server.requests.filter((r) => r.method === 'GET' && /^\/workflow\/[^/]+\/events$/.test(r.path))).toHaveLength(1);
+	});
+
 	test('workflow.run over several items, in order and paired', async () => {
 		const items = await runOk('e2eWorkflowRows1', 'Dify');
 		expect(items.map((i) => i.json.outputs.result)).toEqual(['Processed: alpha', 'Processed: beta', 'Processed: gamma']);

@@ -133,9 +133,9 @@ describe('workflow / run', () => {
 			expect(error.description).toContain('workflow_run_id');
 		});
 
-		it('fails when the stream is cut before workflow_finished, pointing at Get Run', async () => {
+		it('fails when the stream is cut before workflow_finished and reattaching is off, pointing at Get Run', async () => {
 			server().misbehave({ path: '/workflows/run', dropAfterFrames: 4 });
-			const error = failure(await wf(runParams({ text: 'x', nodes: 6 })));
+			const error = failure(await wf(runParams({ text: 'x', nodes: 6 }, { options: { reattach: false } })));
 			expect(error.message).toMatch(/^Dify's stream ended before the run finished/);
 			expect(error.description).toContain('Get Run');
 		});

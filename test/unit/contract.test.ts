@@ -202,3 +202,48 @@ describe('node descriptions', () => {
 		}
 	});
 });
+
+describe('route coverage (docs/contract.md, "Route coverage")', () => {
+	const structure = JSON.parse(readFileSync(resolve(ROOT, 'test/support/dify-openapi/structure.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
+	const described = Object.entries(structure.paths).flatMap(([path, methods]) =>
+		Object.keys(methods)
+			.filter((m) => ['get', 'post', 'put', 'patch', 'delete'].includes(m))
+			.map((m) => `${m.toUpperCase()} ${path}`),
+	);
+	const rows = table('Route coverage');
+	const routeOf = (row: string[]) => code(row[0]) ?? row[0];
+
+	it('reads the whole description (64 paths)', () => {
+		expect(Object.keys(structure.paths)).toHaveLength(64);
+		expect(described.length).toBeGreaterThanOrEqual(64);
+	});
+
+	it('has one row per route of the description, and no other', () => {
+		const listed = rows.map(routeOf);
+		expect(described.filter((r) => !listed.includes(r))).toEqual([]);
+		expect(listed.filter((r) => !described.includes(r))).toEqual([]);
+		expect(new Set(listed).size).toBe(listed.length);
+	});
+
+	it('names what calls each route, or says in one sentence why nothing does', () => {
+		const empty = rows.filter(([, calledBy, why]) => !calledBy && !/^[A-Z].*\.$/.test(why ?? '')).map(routeOf);
+		expect(empty).toEqual([]);
+		const both = rows.filter(([, calledBy, why]) => calledBy && why).map(routeOf);
+		expect(both).toEqual([]);
+	});
+
+	it('names only operations and trigger events that exist', () => {
+		const operations = new Set([...ALL_NODES, DIFY_KNOWLEDGE].flatMap((spec) => spec.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`))));
+		const events = new Set(TRIGGER_EVENTS.map((e) => e.value));
+		const unknown: string[] = [];
+		for (const [, calledBy] of rows) {
+			for (const [, resource, operation] of calledBy.matchAll(/`(\w+)` \/ `(\w+)`/g)) {
+				if (!operations.has(`${resource}/${operation}`)) unknown.push(`${resource}/${operation}`);
+			}
+			for (const [, list] of calledBy.matchAll(/trigger ((?:`\w+`(?:, )?)+)/g)) {
+				for (const [, event] of list.matchAll(/`(\w+)`/g)) if (!events.has(event)) unknown.push(`event ${event}`);
+			}
+		}
+		expect(unknown).toEqual([]);
+	});
+});

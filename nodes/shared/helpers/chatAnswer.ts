@@ -138,6 +138,17 @@ export class ChatAnswer {
 		return undefined;
 	}
 
+	/**
+	 * The answer as the conversation's message list has it: after a reattached stream that may have
+	 * missed text sent while the node was disconnected, the stored message is the whole answer.
+	 */
+	restoreFrom(message: IDataObject): void {
+		if (typeof message.answer === 'string') this.answer = message.answer;
+		if (this.metadata.retriever_resources === undefined && Array.isArray(message.retriever_resources)) {
+			this.metadata = { ...this.metadata, retriever_resources: message.retriever_resources };
+		}
+	}
+
 	/** Blocking answers (docs/dify-behaviour.md, 'Chat messages', 'Completion messages') become the same result as streams. */
 	addBlocking(body: IDataObject): void {
 		this.capture(body);

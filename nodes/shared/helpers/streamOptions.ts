@@ -73,7 +73,19 @@ export const streamOptionFields: INodeProperties[] = [
 	},
 ];
 
+/** Workflow and chatflow runs only: chat and completion apps have no run to reattach to. */
+export const reattachOptionField: INodeProperties = {
+	displayName: 'Reattach After Disconnect',
+	name: 'reattach',
+	type: 'boolean',
+	default: true,
+	description:
+		'Whether to reattach to the run when the stream is cut after the run started (a proxy, load balancer or network dropping the connection), instead of failing. The run is never sent again; Timeout still counts from the start. Off: a cut stream fails the item.',
+};
+
 export interface StreamSettings {
+	/** Continue a cut workflow/chatflow stream through Dify's events route. */
+	reattach: boolean;
 	streamToChat: boolean;
 	totalTimeoutMs: number;
 	silenceTimeoutMs: number;
@@ -83,8 +95,9 @@ export interface StreamSettings {
 
 /** The stream options of item `i`; pass the item's Options when the operation has read them already. */
 export function getStreamSettings(this: IExecuteFunctions, i: number, read?: object): StreamSettings {
-	const options = (read ?? this.getNodeParameter('options', i, {})) as { streamToChat?: boolean; timeout?: number; silenceTimeout?: number; maxBusyWait?: number };
+	const options = (read ?? this.getNodeParameter('options', i, {})) as { reattach?: boolean; streamToChat?: boolean; timeout?: number; silenceTimeout?: number; maxBusyWait?: number };
 	return {
+		reattach: options.reattach !== false,
 		streamToChat: options.streamToChat !== false,
 		totalTimeoutMs: (options.timeout ?? DEFAULT_TOTAL_TIMEOUT_MS / 1000) * 1000,
 		silenceTimeoutMs: (options.silenceTimeout ?? DEFAULT_SILENCE_TIMEOUT_MS / 1000) * 1000,

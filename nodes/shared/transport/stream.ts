@@ -32,6 +32,8 @@ export interface StreamOptions {
 	totalTimeoutMs?: number;
 	/** How to stop the Dify task when we give up on it (timeout or cancelled execution). */
 	stopRequest?: (taskId: string) => DifyRequest;
+	/** The caller reattaches to the run when the connection drops: a cut must not stop the task. */
+	keepRunOnCut?: boolean;
 }
 
 /** What the stream told us so far, for stop calls, resume hints and error messages. */
@@ -239,7 +241,9 @@ export async function* streamEvents(
 			if (isComplete(options.family, state.seen)) return;
 		}
 	} catch (error) {
-		if (state.taskId && options.stopRequest && !runFinished(options.family, state.seen)) {
+		const cancelled = req.abortSignal?.aborted === true;
+		const cut = !cancelled && !(error instanceof StreamTimeoutError || error instanceof NodeApiError || error instanceof NodeOperationError);
+		if (state.taskId && options.stopRequest && !runFinished(options.family, state.seen) && !(cut && options.keepRunOnCut)) {
 			// Best effort: an abandoned task would otherwise keep running (and billing) in Dify.
 			await sendRaw.call(this, target, conn, { ...options.stopRequest(state.taskId), abortSignal: undefined }, 'json').catch(() => undefined);
 		}
@@ -258,8 +262,11 @@ export async function* streamEvents(
 						: 'The run took longer than the "Timeout" option allows. The task was asked to stop. Raise the timeout for long runs.',
 			});
 		}
-		// A socket reset or abort while reading: same outcome as a stream cut before its end.
-		if (!(error instanceof NodeApiError || error instanceof NodeOperationError)) {
+		if (cancelled && !(error instanceof NodeApiError || error instanceof NodeOperationError)) {
+			throw new NodeOperationError(this.getNode(), `The execution was cancelled while reading Dify's stream${ids(state)}`, { itemIndex: req.itemIndex });
+		}
+		// A socket reset while reading: same outcome as a stream cut before its end.
+		if (cut) {
 			throw cutShort(this, state, req, `the connection was interrupted (${describeNetworkFailure(error)})`);
 		}
 		throw asNodeError(this.getNode(), error, req.itemIndex);
@@ -268,8 +275,11 @@ export async function* streamEvents(
 	throw cutShort(this, state, req, 'the connection was closed');
 }
 
+/** The stream ended before the run did (closed or reset connection): the run may still be going. */
+export class StreamCutError extends NodeOperationError {}
+
 function cutShort(ctx: DifyContext, state: StreamState, req: DifyRequest, how: string): NodeOperationError {
-	return new NodeOperationError(
+	return new StreamCutError(
 		ctx.getNode(),
 		`Dify's stream ended before the run finished: ${how}${state.lastEvent ? `, last event ${state.lastEvent}` : ''}${ids(state)}`,
 		{

@@ -6,7 +6,8 @@ import { getUser, jsonItems, locatorValue, optionsCollection, targetOf, userFiel
 import { filesField, filesFromField } from '../../helpers/filesField';
 import { generate, stopRequestFor } from '../../helpers/generate';
 import { getInputs, inputsProperties } from '../../helpers/inputs';
-import { responseModeField, streamOptionFields } from '../../helpers/streamOptions';
+import { chatflowReattach } from '../../helpers/reattachPlans';
+import { reattachOptionField, responseModeField, streamOptionFields } from '../../helpers/streamOptions';
 import type { DifyNodeSpec, DifyOperation, OperationContext } from '../../types';
 import { conversationLocator } from '../conversation/fields';
 
@@ -42,6 +43,7 @@ function properties(node: DifyNodeSpec): INodeProperties[] {
 	}
 	if (isChatflow) {
 		options.push(
+			reattachOptionField,
 			{
 				displayName: 'Include Node Trace',
 				name: 'includeNodeTrace',
@@ -114,7 +116,8 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const answer = new ChatAnswer();
 	const req = { method: 'POST' as const, path: '/chat-messages', body, user, itemIndex: i };
 	const family = ctx.node.family === 'chatflow' ? 'chatflow' : 'chat';
-	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user), options);
+	const reattach = family === 'chatflow' ? chatflowReattach(target, answer, user, i) : undefined;
+	await generate.call(this, target, req, responseMode, family, answer, stopRequestFor('/chat-messages', user), options, reattach);
 	const failure = answer.failure;
 	if (failure) {
 		// Dify reports it as a finished run with status "failed", not as an error with a code.

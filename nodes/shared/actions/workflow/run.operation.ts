@@ -3,7 +3,8 @@ import type { IExecuteFunctions, INodeProperties } from 'n8n-workflow';
 import { getUser, optionsCollection, targetOf, userField } from '../../helpers/common';
 import { generate, stopRequestFor } from '../../helpers/generate';
 import { getInputs, inputsProperties } from '../../helpers/inputs';
-import { responseModeField, streamOptionFields } from '../../helpers/streamOptions';
+import { workflowReattach } from '../../helpers/reattachPlans';
+import { reattachOptionField, responseModeField, streamOptionFields } from '../../helpers/streamOptions';
 import {
 	newWorkflowResult,
 	workflowItem,
@@ -24,6 +25,7 @@ const options: INodeProperties[] = [
 				}
 			: field,
 	),
+	reattachOptionField,
 	{
 		displayName: 'Workflow Version ID',
 		name: 'workflowId',
@@ -63,7 +65,7 @@ async function execute(this: IExecuteFunctions, ctx: OperationContext) {
 	const path = workflowId ? `/workflows/${encodeURIComponent(workflowId)}/run` : '/workflows/run';
 	const req = { method: 'POST' as const, path, body: { inputs, user, response_mode: responseMode }, user, itemIndex: i };
 	const result = newWorkflowResult(options);
-	await generate.call(this, target, req, responseMode, 'workflow', result, stopRequestFor('/workflows/tasks', user), options);
+	await generate.call(this, target, req, responseMode, 'workflow', result, stopRequestFor('/workflows/tasks', user), options, workflowReattach(target, result, i));
 	return await workflowItem.call(this, target, result, options, i);
 }
 
