@@ -44,4 +44,4 @@ it('does not keep the frames of a workflow stream while it is running', async ()
 	// Kept frames would be ≥ 48 MB here (as decoded text); what is left is the sandbox's run record
 	// (its frames share one node output string) and the node's small summary.
 	expect((midStream! - before) / MB).toBeLessThan(16);
-});
+}, 120_000); // ~15 s alone; a loaded 2-core machine (CI with the e2e lanes queued) takes longer
