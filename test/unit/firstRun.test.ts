@@ -143,7 +143,8 @@ describe('examples and the README agree', () => {
 		expect(readme).toMatch(/### Why streaming is the default for workflows/);
 		const modes = readExamples().flatMap((e) =>
 			e.workflow.nodes
-				.filter((n) => n.type.startsWith('n8n-nodes-dify-suite.') && 'responseMode' in n.parameters)
+				// The triggers Dify calls have a responseMode too: n8n's webhook Respond setting, not Dify's.
+				.filter((n) => n.type.startsWith('n8n-nodes-dify-suite.') && !/Trigger$/.test(n.type) && 'responseMode' in n.parameters)
 				.map((n) => ({ file: e.file, node: n.name, mode: n.parameters.responseMode })),
 		);
 		expect(modes.length).toBeGreaterThan(0);
