@@ -300,6 +300,28 @@ describe('downloads have limits', () => {
 		expect(host.requests).toEqual([]);
 	});
 
+	it('a file host that accepts the connection and never answers fails at Download Timeout, the connection closed', async () => {
+		let closed = 0;
+		const host = await other((req, res) => {
+			res.on('close', () => (closed += 1));
+			void req;
+		});
+		const id = await newDataset(server(), 'Stalled host');
+		const error = failure(
+			await knowledge(server(), {
+				resource: 'document',
+				operation: 'createFromUrl',
+				datasetId: rl(id),
+				url: `${host.url}/slow.txt`,
+				options: { allowInternalAddresses: true, downloadTimeout: 1 },
+			}),
+		);
+		expect(error.message).toBe(`Downloading the file at ${host.url}/slow.txt took longer than 1 s`);
+		expect(error.description).toContain('Download Timeout (Seconds)');
+		await new Promise((resolve) => setTimeout(resolve, 200));
+		expect(closed).toBe(1);
+	});
+
 	it('Create From File URL refuses a non-http(s) URL', async () => {
 		const id = await newDataset(server(), 'No file URLs');
 		const error = failure(await knowledge(server(), { resource: 'document', operation: 'createFromUrl', datasetId: rl(id), url: 'file:///etc/passwd', options: {} }));

@@ -125,7 +125,7 @@ export async function downloadFile(
 	const tooSlow = () =>
 		new NodeOperationError(node, `Downloading ${what} at ${withoutQuery(url)} took longer than ${limits.timeoutMs / 1000} s`, {
 			itemIndex,
-			description: 'The file host stalled or the file is very large. The connection was closed. Retry, or check the file host.',
+			description: 'The file host stalled or the file is very large. The connection was closed. Retry, check the file host, or raise the operation\'s "Download Timeout (Seconds)" option.',
 		});
 	let current = url;
 	try {

@@ -15,6 +15,7 @@ export interface FetchedFile {
 export interface FileUrlLimits {
 	maxBytes?: number;
 	allowInternal?: boolean;
+	timeoutMs?: number;
 }
 
 /**
@@ -29,7 +30,7 @@ export async function fetchFileUrl(this: IExecuteFunctions, target: DifyTarget, 
 	const absolute = absoluteFileUrl(conn.baseUrl, url);
 	const limits: DownloadLimits = {
 		maxBytes: options.maxBytes ?? DEFAULT_FILE_MAX_MB * 1024 * 1024,
-		timeoutMs: DEFAULT_DOWNLOAD_TIMEOUT_MS,
+		timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
 		allowInternal: options.allowInternal === true,
 		trustedOrigin: new URL(conn.baseUrl).origin,
 	};

@@ -23,14 +23,14 @@ export async function fetchRemoteFile(
 	this: IExecuteFunctions,
 	url: string,
 	itemIndex: number,
-	options: { fileName?: string; maxBytes?: number; allowInternal?: boolean } = {},
+	options: { fileName?: string; maxBytes?: number; allowInternal?: boolean; timeoutMs?: number } = {},
 ): Promise<RemoteFile> {
 	const file = await downloadFile.call(
 		this,
 		url,
 		{
 			maxBytes: options.maxBytes ?? DEFAULT_DOCUMENT_MAX_MB * 1024 * 1024,
-			timeoutMs: DEFAULT_DOWNLOAD_TIMEOUT_MS,
+			timeoutMs: options.timeoutMs ?? DEFAULT_DOWNLOAD_TIMEOUT_MS,
 			allowInternal: options.allowInternal === true,
 		},
 		itemIndex,
