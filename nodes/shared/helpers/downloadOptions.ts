@@ -33,13 +33,15 @@ export function allowInternalAddressesOption(show?: INodeProperties['displayOpti
 	};
 }
 
+const DEFAULT_DOWNLOAD_TIMEOUT_S = DEFAULT_DOWNLOAD_TIMEOUT_MS / 1000;
+
 export function downloadTimeoutOption(show?: INodeProperties['displayOptions']): INodeProperties {
 	return {
 		displayName: 'Download Timeout (Seconds)',
 		name: 'downloadTimeout',
 		type: 'number',
 		typeOptions: { minValue: 1 },
-		default: DEFAULT_DOWNLOAD_TIMEOUT_MS / 1000,
+		default: DEFAULT_DOWNLOAD_TIMEOUT_S,
 		displayOptions: show,
 		description: 'Longest time a file download may take, from the first request to the last byte (redirects included); past it the connection is closed',
 	};
