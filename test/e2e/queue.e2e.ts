@@ -249,7 +249,8 @@ beforeAll(async () => {
 		chain(
 			IDS.fromUrl,
 			'queue: knowledge document from a file URL',
-			[difyNode('difyKnowledge', 'Dify Knowledge', knowledge, { resource: 'document', operation: 'createFromUrl', datasetId: dataset, url: sampleUrl, options: {} })],
+			// The sandbox serves the file on 127.0.0.1, an internal address the node refuses unless allowed.
+			[difyNode('difyKnowledge', 'Dify Knowledge', knowledge, { resource: 'document', operation: 'createFromUrl', datasetId: dataset, url: sampleUrl, options: { allowInternalAddresses: true } })],
 			webhook('q-know-url', 'lastNode'),
 		),
 		chain(
