@@ -7,7 +7,7 @@
 import { startDifyServer, type DifyServer } from '../dify-server';
 import { SANDBOX_DATASET_ID } from '../dify-server/generation';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { LINE, credentialsFor, errorOf, examples, freshInstance, outputOf } from './support';
+import { credentialsFor, errorOf, examples, freshInstance, outputOf } from './support';
 
 let server: DifyServer;
 let instance: N8nInstance;
@@ -35,7 +35,7 @@ async function agentAnswer(id: string): Promise<string> {
 }
 
 // The example's AI Agent (node version 3.1) is n8n 2.x's.
-(LINE === '2' ? describe : describe.skip)('AI Agent with Dify tools, offline', () => {
+describe('AI Agent with Dify tools, offline', () => {
 	beforeAll(async () => {
 		server = await startDifyServer();
 		({ instance, cleanup } = await freshInstance('agent'));

@@ -13,7 +13,7 @@ import { chromium, type BrowserContext, type Locator, type Page } from 'playwrig
 
 import { startDifyServer, type DifyServer } from '../dify-server';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { LINE, REPO, credentialsFor, freshInstance } from './support';
+import { REPO, credentialsFor, freshInstance } from './support';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARTIFACTS = join(REPO, 'test-artifacts', 'browser');
@@ -26,11 +26,11 @@ const SAID =
 const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
-if (LINE === '2' && !existsSync(CHROMIUM)) {
+if (!existsSync(CHROMIUM)) {
 	throw new Error(`${CHROMIUM} is missing: the browser test needs Debian's chromium (apt-get install -y chromium; .ci/run does it).`);
 }
 // The editor test targets n8n 2.x's editor; n8n 1.x's is a different UI.
-const run = LINE === '2' ? describe : describe.skip;
+const run = describe;
 
 let server: DifyServer;
 let instance: N8nInstance;

@@ -8,7 +8,7 @@
 import { startDifyServer, type DifyServer } from '../dify-server';
 import { SANDBOX_DATASET_ID } from '../dify-server/generation';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
-import { LINE, PACKAGE, credentialRef, credentialsFor, freshInstance } from './support';
+import { PACKAGE, credentialRef, credentialsFor, freshInstance } from './support';
 
 const MCP_PATH = 'dify-tools';
 const WORKFLOW_ID = 'e2eMcpDifyTools1';
@@ -165,7 +165,7 @@ async function waitForMcpServer(url: string): Promise<void> {
 }
 
 // The MCP Server Trigger's Streamable HTTP transport (node version 2) exists in n8n 2.x.
-(LINE === '2' ? describe : describe.skip)('Dify tools in an MCP client, through n8n\'s MCP Server Trigger', () => {
+describe('Dify tools in an MCP client, through n8n\'s MCP Server Trigger', () => {
 	let client: McpClient;
 
 	beforeAll(async () => {
