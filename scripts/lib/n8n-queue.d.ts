@@ -11,6 +11,8 @@ export interface QueueClusterOptions {
 	concurrency?: number;
 	port?: number;
 	env?: Record<string, string>;
+	/** Extra environment for one process ('main', 'worker-1', …, 'webhook'), over `env`. */
+	processEnv?: (process: string) => Record<string, string>;
 	postgres?: RunningPostgres;
 	redis?: RunningService;
 	onLog?: (process: string, line: string) => void;

@@ -38,6 +38,8 @@ class QueueCluster {
    * @param {number} [opts.concurrency] each worker's concurrency
    * @param {number} [opts.port] the main instance's port
    * @param {object} [opts.env] extra environment for every process
+   * @param {(process: string) => object} [opts.processEnv] extra environment for one process ('main',
+   *   'worker-1', …, 'webhook'), over `env`
    * @param {object} [opts.postgres] an already started Postgres (else one is started and stopped here)
    * @param {object} [opts.redis] an already started Redis (likewise)
    * @param {(process: string, line: string) => void} [opts.onLog] receives every process's output
@@ -83,6 +85,7 @@ class QueueCluster {
     // The main logs "Execution N (job M) finished" with the worker's id only in its JSON metadata.
     const env = queueEnv({ postgres: this.postgres, redis: this.redis, extra: { N8N_LOG_FORMAT: this.opts.logFormat || 'json', ...this.opts.env } });
     const onLog = (name) => (this.opts.onLog ? (line) => this.opts.onLog(name, line) : undefined);
+    const own = (name) => (this.opts.processEnv ? this.opts.processEnv(name) : {});
     const taken = [this.postgres.port, this.redis.port];
     const port = async () => {
       const p = await freePort(taken);
@@ -94,7 +97,7 @@ class QueueCluster {
       userFolder: this.folder('main'),
       port: this.opts.port || (await port()),
       brokerPort: await port(),
-      env,
+      env: { ...env, ...own('main') },
       onLog: onLog('main'),
     });
     taken.push(this.main.port);
@@ -109,7 +112,7 @@ class QueueCluster {
           brokerPort: await port(),
           concurrency: this.opts.concurrency,
           // A worker names its id ("Host ID: worker-…") only at debug level.
-          env: { ...env, N8N_LOG_LEVEL: this.opts.workerLogLevel || 'debug' },
+          env: { ...env, N8N_LOG_LEVEL: this.opts.workerLogLevel || 'debug', ...own(`worker-${i}`) },
           onLog: onLog(`worker-${i}`),
         }),
       );
@@ -121,7 +124,7 @@ class QueueCluster {
         role: 'webhook',
         port: await port(),
         brokerPort: await port(),
-        env,
+        env: { ...env, ...own('webhook') },
         onLog: onLog('webhook'),
       });
     }
