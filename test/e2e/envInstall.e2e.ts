@@ -152,7 +152,8 @@ test('the main instance installs the package from N8N_COMMUNITY_PACKAGES at star
 	const nodeInfos = packageNodes().map((n) => ({ name: `${PACKAGE}.${n}`, version: 1 }));
 	const types = await cluster.main.request('/rest/node-types', { method: 'POST', headers: { cookie }, body: { nodeInfos } });
 	expect(types.status).toBe(200);
-	expect((types.json as { data: Array<{ name: string }> }).data.map((d) => d.name)).toEqual(nodeInfos.map((i) => i.name));
+	// (n8n throws for a type it does not know; the descriptions carry the names without the package prefix.)
+	expect((types.json as { data: Array<{ name: string }> }).data.map((d) => d.name)).toEqual(packageNodes());
 });
 
 test('a worker running at that moment installs it when the main instance tells it; a worker started later installs it from the database', () => {
