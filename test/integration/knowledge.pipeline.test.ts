@@ -193,7 +193,8 @@ describe('Knowledge Pipeline → Run Pipeline', () => {
 	});
 
 	it('checks the IDs and the items before building the request', async () => {
-		const badNode = failure(await knowledge(server(), runParams('f', { startNodeId: rl('../datasets') })));
+		// From an expression: the form's own check cannot see the value.
+		const badNode = failure(await knowledge(server(), runParams('f', { startNodeId: rl('={{ $json.node }}') }), { items: [{ json: { node: '../datasets' } }] }));
 		expect(badNode.message).toBe('Start Node "../datasets" is not a Dify ID');
 		const badFile = failure(await knowledge(server(), runParams('a/b')));
 		expect(badFile.message).toMatch(/reference .* is not a Dify ID/);
@@ -281,7 +282,7 @@ describe('Knowledge Pipeline → Run Datasource Node', () => {
 	});
 
 	it('checks the node ID before building the URL', async () => {
-		const error = failure(await knowledge(server(), nodeParams({ nodeId: rl('1750/../run') })));
+		const error = failure(await knowledge(server(), nodeParams({ nodeId: rl('={{ $json.node }}') }), { items: [{ json: { node: '1750/../run' } }] }));
 		expect(error.message).toBe('Datasource Node "1750/../run" is not a Dify ID');
 		expect(server().requests).toEqual([]);
 	});
