@@ -64,7 +64,7 @@ export const runPipeline: DifyOperation = {
 			default: '[]',
 			required: true,
 			description:
-				'Dify\'s datasource_info_list: a JSON list with one object per document, e.g. [{"reference": "<file ID from Upload File>", "name": "notes.md"}] for local files, or [{"url": "https://example.com/a", "title": "A"}] for a website crawl',
+				'Dify\'s datasource_info_list: a JSON list with one object per document, in the shape of the Datasource Type, e.g. [{"reference": "3f2b9c1e-…", "name": "notes.md"}] for local files (reference: the ID that Upload File outputs). Run Datasource Node outputs what the other types offer.',
 		},
 		pipelineInputsField('Values of the pipeline\'s input variables as a JSON object, e.g. {"chunk_size": 500}; {} when it has none'),
 		{
