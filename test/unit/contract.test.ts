@@ -232,6 +232,20 @@ describe('route coverage (docs/contract.md, "Route coverage")', () => {
 		expect(both).toEqual([]);
 	});
 
+	it('names the Knowledge operation of each route the operations table gives it alone', () => {
+		const missing: string[] = [];
+		let checked = 0;
+		for (const [pair, routeCell] of table('Knowledge node operations')) {
+			const route = /^`([A-Z]+ \/[^`]+)`$/.exec(routeCell)?.[1];
+			const covered = rows.find((r) => routeOf(r) === route);
+			if (!route || !covered) continue;
+			checked += 1;
+			if (!covered[1].includes(pair)) missing.push(`${route} → ${pair}`);
+		}
+		expect(checked).toBeGreaterThan(30);
+		expect(missing).toEqual([]);
+	});
+
 	it('names only operations and trigger events that exist', () => {
 		const operations = new Set([...ALL_NODES, DIFY_KNOWLEDGE].flatMap((spec) => spec.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`))));
 		const events = new Set(TRIGGER_EVENTS.map((e) => e.value));
