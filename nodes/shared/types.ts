@@ -5,7 +5,7 @@ import type { Advise } from './transport/errors';
 /** How an app's generation endpoint streams and ends (docs/dify-behaviour.md, 'Stream order per app type', 'Error frames'). */
 export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow';
 
-export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
+export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi' | 'difyWebhookTriggerApi';
 
 /** One node of the package, as the operation table describes it. */
 export interface DifyNodeSpec {
