@@ -130,7 +130,8 @@ export async function buildWebhookRequest(this: IExecuteFunctions, i: number): P
 		case 'application/x-www-form-urlencoded': {
 			const form = new URLSearchParams();
 			for (const { name, value } of pairs.call(this, 'formFields', 'field', i)) form.append(name, value);
-			request.body = Buffer.from(form.toString(), 'utf8');
+			// As URLSearchParams: n8n's request helper re-reads a form body through URLSearchParams itself.
+			request.body = form;
 			break;
 		}
 		case 'multipart/form-data': {

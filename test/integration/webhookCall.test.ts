@@ -190,10 +190,12 @@ describe('webhook / start: Dify refuses', () => {
 	});
 
 	it('refuses a Webhook URL of another shape before any request, without repeating it', async () => {
-		const bad = `${server().url}/v1/workflows/run?secret=abc123secret`;
-		const error = failure(await call({ jsonBody: '{}' }, { webhookUrl: bad }));
-		expect(error.message).toContain('the Webhook URL must end with /triggers/webhook/<ID>');
-		expect(JSON.stringify(error)).not.toContain('abc123secret');
+		const withQuery = failure(await call({ jsonBody: '{}' }, { webhookUrl: `${server().webhookUrl(server().webhooks.json)}?secret=abc123secret` }));
+		expect(withQuery.message).toContain('without "?…" or "#…"');
+		expect(JSON.stringify(withQuery)).not.toContain('abc123secret');
+		expect(JSON.stringify(withQuery)).not.toContain(server().webhooks.json);
+		const otherRoute = failure(await call({ jsonBody: '{}' }, { webhookUrl: `${server().apiBase}/workflows/run` }));
+		expect(otherRoute.message).toContain('the Webhook URL must end with /triggers/webhook/<ID>');
 		expect(server().requests).toEqual([]);
 	});
 
