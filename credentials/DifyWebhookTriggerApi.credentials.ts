@@ -17,7 +17,7 @@ export class DifyWebhookTriggerApi implements ICredentialType {
 	properties: INodeProperties[] = [
 		{
 			displayName: 'Webhook URL',
-			name: 'webhookUrl',
+			name: 'secretWebhookUrl',
 			type: 'string',
 			typeOptions: { password: true },
 			default: '',

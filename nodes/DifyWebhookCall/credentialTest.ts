@@ -7,7 +7,7 @@ import { parseWebhookUrl } from '../shared/transport/webhookTrigger';
  * call queues a run of the workflow (docs/dify-behaviour.md, 'Webhook triggers').
  */
 export async function testWebhookUrl(this: ICredentialTestFunctions, credential: ICredentialsDecrypted): Promise<INodeCredentialTestResult> {
-	const url = parseWebhookUrl(credential.data?.webhookUrl);
+	const url = parseWebhookUrl(credential.data?.secretWebhookUrl);
 	if ('problem' in url) return { status: 'Error', message: `Not usable: ${url.problem}.` };
 	return {
 		status: 'OK',

@@ -31,8 +31,8 @@ beforeAll(async () => {
 	({ instance, cleanup } = await freshInstance('webhook'));
 	await instance.importCredentials([
 		...credentialsFor(server),
-		{ id: 'e2eWebhookCred01', name: 'e2eWebhookCred01', type: 'difyWebhookTriggerApi', data: { webhookUrl: server.webhookUrl(server.webhooks.json) } },
-		{ id: 'e2eWebhookCred02', name: 'e2eWebhookCred02', type: 'difyWebhookTriggerApi', data: { webhookUrl: server.webhookUrl(UNKNOWN_ID) } },
+		{ id: 'e2eWebhookCred01', name: 'e2eWebhookCred01', type: 'difyWebhookTriggerApi', data: { secretWebhookUrl: server.webhookUrl(server.webhooks.json) } },
+		{ id: 'e2eWebhookCred02', name: 'e2eWebhookCred02', type: 'difyWebhookTriggerApi', data: { secretWebhookUrl: server.webhookUrl(UNKNOWN_ID) } },
 	] as never);
 	workflows.push(
 		chain('e2eWebhookWait01', 'webhook call, wait for result', [

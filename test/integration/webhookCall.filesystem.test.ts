@@ -39,7 +39,7 @@ async function call(webhookId: string, parameters: Record<string, unknown>, bina
 		type: 'dify.difyWebhookCall',
 		credentialType: 'difyWebhookTriggerApi',
 		parameters: { resource: 'webhook', operation: 'start', ...parameters },
-		credentials: { difyWebhookTriggerApi: { webhookUrl: server().webhookUrl(webhookId) } },
+		credentials: { difyWebhookTriggerApi: { secretWebhookUrl: server().webhookUrl(webhookId) } },
 		items: [{ json: {}, binary }],
 	});
 }

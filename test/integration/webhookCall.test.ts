@@ -25,7 +25,7 @@ async function call(parameters: IDataObject, options: Call = {}, dify: DifyServe
 		moreCredentialTypes: options.appKey ? ['difyApi'] : [],
 		parameters: { resource: 'webhook', operation: 'start', ...parameters },
 		credentials: {
-			difyWebhookTriggerApi: { webhookUrl },
+			difyWebhookTriggerApi: { secretWebhookUrl: webhookUrl },
 			...(options.appKey ? { difyApi: { baseUrl: dify.apiBase, apiKey: options.appKey } } : {}),
 		},
 		items: options.items,
@@ -267,7 +267,7 @@ describe('webhook / start: size limit', () => {
 });
 
 describe('Dify Webhook Trigger credential test', () => {
-	const test = (webhookUrl: string) => testWebhookUrl.call({} as never, { id: '', name: '', type: 'difyWebhookTriggerApi', data: { webhookUrl } });
+	const test = (webhookUrl: string) => testWebhookUrl.call({} as never, { id: '', name: '', type: 'difyWebhookTriggerApi', data: { secretWebhookUrl: webhookUrl } });
 
 	it('accepts Dify\'s URL shapes (with a proxy prefix too) without calling them', async () => {
 		await expect(test('https://dify.example.com/triggers/webhook/AbCdEf0123456789_-AbCdE')).resolves.toMatchObject({ status: 'OK' });

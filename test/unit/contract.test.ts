@@ -219,7 +219,7 @@ describe('Dify Webhook Call contract', () => {
 		const cred = new DifyWebhookTriggerApi();
 		const credRow = table('Credentials').find((r) => code(r[0]) === cred.name);
 		expect(credRow?.[1]).toBe(cred.displayName);
-		expect(cred.properties.map((p) => p.name)).toEqual(['webhookUrl']);
+		expect(cred.properties.map((p) => p.name)).toEqual(['secretWebhookUrl']);
 		expect(cred.properties[0].typeOptions?.password).toBe(true);
 		expect(pkg.n8n.credentials).toContain('dist/credentials/DifyWebhookTriggerApi.credentials.js');
 	});

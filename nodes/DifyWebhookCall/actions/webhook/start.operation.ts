@@ -168,7 +168,7 @@ export const start: DifyOperation = {
 	async execute(ctx) {
 		const i = ctx.itemIndex;
 		const credentials = await this.getCredentials('difyWebhookTriggerApi', i);
-		const url = parseWebhookUrl(credentials.webhookUrl);
+		const url = parseWebhookUrl(credentials.secretWebhookUrl);
 		if ('problem' in url) {
 			throw new NodeOperationError(this.getNode(), `The Dify Webhook Trigger credential cannot be used: ${url.problem}`, {
 				itemIndex: i,
