@@ -186,6 +186,7 @@ describe('webhook / start: Dify refuses', () => {
 		server().misbehave({ path: `/triggers/webhook/${id}`, neverAnswer: true });
 		const error = failure(await call({ jsonBody: '{"text": "x"}', options: { timeout: 1 } }));
 		expect(error.message).toContain('did not answer within 1 s');
+		expect(error.description).toContain('Raise "Timeout (Seconds)"');
 		expect(JSON.stringify(error)).not.toContain(id);
 	});
 

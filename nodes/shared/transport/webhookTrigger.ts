@@ -52,6 +52,8 @@ export interface WebhookCall {
 	/** Ready bytes, or a Node Readable (a streamed file). */
 	body?: Buffer | unknown;
 	timeoutMs: number;
+	/** The node option that sets `timeoutMs`, named in the error when it passes. */
+	timeoutOption?: string;
 	itemIndex: number;
 }
 
@@ -105,7 +107,7 @@ export async function callWebhook(this: IExecuteFunctions, url: WebhookUrl, call
 		const code = findErrorCode(error);
 		const timedOut = code === 'ECONNABORTED' || code === 'ETIMEDOUT' || /timeout of \d+ms exceeded/i.test((error as Error | undefined)?.message ?? '');
 		if (timedOut && Date.now() - started >= call.timeoutMs - 100) {
-			throw webhookError(this, url, call, `Dify's webhook trigger at ${url.base} did not answer within ${call.timeoutMs / 1000} s`, 'Dify answers a webhook call as soon as the run is queued, so Dify or a proxy in front of it is stuck. The connection was closed; the run may or may not have started. Raise the Timeout option if your Dify is slow.', { limit_ms: call.timeoutMs });
+			throw webhookError(this, url, call, `Dify's webhook trigger at ${url.base} did not answer within ${call.timeoutMs / 1000} s`, `Dify answers a webhook call as soon as the run is queued, so Dify or a proxy in front of it is stuck. The connection was closed; the run may or may not have started.${call.timeoutOption ? ` Raise "${call.timeoutOption}" if your Dify is slow.` : ''}`, { limit_ms: call.timeoutMs });
 		}
 		throw webhookError(this, url, call, `Cannot reach Dify's webhook trigger at ${url.base}: ${describeNetworkFailure(error)}`, 'Check the host of the Webhook URL and that this n8n instance can reach it.', { network_failure: code ?? 'unknown' });
 	}

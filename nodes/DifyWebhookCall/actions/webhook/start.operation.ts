@@ -189,6 +189,7 @@ export const start: DifyOperation = {
 		const answer = await callWebhook.call(this, url, {
 			...request,
 			timeoutMs: Math.max(1, Number(options.timeout ?? DEFAULT_TIMEOUT_S)) * 1000,
+			timeoutOption: 'Timeout (Seconds)',
 			itemIndex: i,
 		});
 		if (answer.statusCode < 200 || answer.statusCode >= 300) throw answerError.call(this, url, answer, i);
