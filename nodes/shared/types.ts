@@ -6,7 +6,7 @@ import type { Advise } from './transport/errors';
 /** How a stream ends: the app families, and `datasource` (a knowledge pipeline's datasource node run). */
 export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow' | 'datasource';
 
-export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
+export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi' | 'difyWebhookTriggerApi';
 
 /** One node of the package, as the operation table describes it. */
 export interface DifyNodeSpec {
