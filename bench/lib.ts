@@ -1,4 +1,5 @@
 /** Small helpers shared by the benchmarks. */
+import { spawnSync } from 'child_process';
 import { readFileSync } from 'fs';
 import { join, resolve } from 'path';
 
@@ -21,6 +22,20 @@ export function rssOf(pid: number): number | undefined {
 		const status = readFileSync(`/proc/${pid}/status`, 'utf8');
 		const kb = /VmRSS:\s+(\d+) kB/.exec(status)?.[1];
 		return kb === undefined ? undefined : Number(kb) * 1024;
+	} catch {
+		return undefined;
+	}
+}
+
+let clockTicks: number | undefined;
+/** CPU time (user + system) a process has used so far, in ms; undefined once it is gone. */
+export function cpuMsOf(pid: number): number | undefined {
+	clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout.trim()) || 100;
+	try {
+		const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+		// Fields after the parenthesised command name: state is the 1st, utime the 12th, stime the 13th.
+		const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+		return ((Number(fields[11]) + Number(fields[12])) * 1000) / clockTicks;
 	} catch {
 		return undefined;
 	}

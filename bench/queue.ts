@@ -14,7 +14,7 @@ import type { DifyServer } from '../test/dify-server';
 import type { N8nRuntime } from '../scripts/n8n-runtime';
 import type { QueueCluster } from '../scripts/lib/n8n-queue';
 import { HEADER_AUTH_CREDENTIAL, streamingWebhookWorkflow, uploadWorkflows, workflowIds, type FrameWatch } from './n8n';
-import { MB, median, REPO, rssOf, sampleRss } from './lib';
+import { cpuMsOf, MB, median, REPO, rssOf, sampleRss } from './lib';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- plain-JS helpers shared with npm start and e2e */
 const queueLib = require(join(REPO, 'scripts', 'lib', 'n8n-queue.js')) as typeof import('../scripts/lib/n8n-queue');
@@ -25,34 +25,50 @@ const sandboxLib = require(join(REPO, 'scripts', 'lib', 'sandbox.js')) as typeof
 const CHAT_CREDENTIAL = { id: 'difySandboxChat01', name: 'Dify sandbox (Chatbot app)' };
 const ASK_WORKFLOW = 'benchP7QueueAsk1';
 const ASK_PATH = 'bench-p7-ask';
+/** The control: the same webhook workflow with n8n's HTTP Request node (Header Auth) in place of Send. */
+const CONTROL_WORKFLOW = 'benchP7QueueHttp1';
+const CONTROL_PATH = 'bench-p7-http';
 const STREAM_PATH = 'dify-bench-stream';
 
 /** n8n's default worker concurrency: each worker runs 10 executions at a time. */
 export const WORKER_CONCURRENCY = 10;
 
-function askWorkflow(): Record<string, unknown> {
+function askWorkflow(apiBase: string, control = false): Record<string, unknown> {
+	const send = {
+		type: 'n8n-nodes-dify-suite.difyChatbot',
+		typeVersion: 1,
+		parameters: { resource: 'message', operation: 'send', query: '={{ $json.body.question }}', user: '={{ $json.body.user }}', inputs: '{}', responseMode: 'blocking', options: {} },
+		credentials: { difyApi: CHAT_CREDENTIAL },
+	};
+	const http = {
+		type: 'n8n-nodes-base.httpRequest',
+		typeVersion: 4.2,
+		parameters: {
+			method: 'POST',
+			url: `${apiBase}/chat-messages`,
+			authentication: 'genericCredentialType',
+			genericAuthType: 'httpHeaderAuth',
+			sendBody: true,
+			specifyBody: 'json',
+			jsonBody: "={{ JSON.stringify({ query: $json.body.question, inputs: {}, user: $json.body.user, response_mode: 'blocking' }) }}",
+			options: {},
+		},
+		credentials: { httpHeaderAuth: HEADER_AUTH_CREDENTIAL },
+	};
 	return {
-		id: ASK_WORKFLOW,
-		name: 'bench P7 queue',
+		id: control ? CONTROL_WORKFLOW : ASK_WORKFLOW,
+		name: control ? 'bench P7 queue, HTTP Request control' : 'bench P7 queue',
 		nodes: [
 			{
-				id: `${ASK_WORKFLOW}-0`,
+				id: `${control ? CONTROL_WORKFLOW : ASK_WORKFLOW}-0`,
 				name: 'Webhook',
 				type: 'n8n-nodes-base.webhook',
 				typeVersion: 2,
-				webhookId: '0e2e0b10-0c4d-4e5f-8a9b-0000000000d7',
+				webhookId: control ? '0e2e0b10-0c4d-4e5f-8a9b-0000000000d8' : '0e2e0b10-0c4d-4e5f-8a9b-0000000000d7',
 				position: [0, 0],
-				parameters: { httpMethod: 'POST', path: ASK_PATH, responseMode: 'lastNode', options: {} },
+				parameters: { httpMethod: 'POST', path: control ? CONTROL_PATH : ASK_PATH, responseMode: 'lastNode', options: {} },
 			},
-			{
-				id: `${ASK_WORKFLOW}-1`,
-				name: 'Dify',
-				type: 'n8n-nodes-dify-suite.difyChatbot',
-				typeVersion: 1,
-				position: [220, 0],
-				parameters: { resource: 'message', operation: 'send', query: '={{ $json.body.question }}', user: '={{ $json.body.user }}', inputs: '{}', responseMode: 'blocking', options: {} },
-				credentials: { difyApi: CHAT_CREDENTIAL },
-			},
+			{ id: `${control ? CONTROL_WORKFLOW : ASK_WORKFLOW}-1`, name: 'Dify', position: [220, 0], ...(control ? http : send) },
 		],
 		connections: { Webhook: { main: [[{ node: 'Dify', type: 'main', index: 0 }]] } },
 		settings: { executionOrder: 'v1' },
@@ -86,10 +102,10 @@ export async function prepareQueue(rt: N8nRuntime, server: DifyServer, file: str
 			...sandboxLib.sandboxCredentials({ apiBase: server.apiBase, keys: { ...server.keys } }),
 			{ ...HEADER_AUTH_CREDENTIAL, type: 'httpHeaderAuth', data: { name: 'Authorization', value: `Bearer ${server.keys.chat}` } },
 		]);
-		await cluster.main.importWorkflows([askWorkflow(), streamingWebhookWorkflow(), ...uploadWorkflows(server.apiBase, file)]);
+		await cluster.main.importWorkflows([askWorkflow(server.apiBase), askWorkflow(server.apiBase, true), streamingWebhookWorkflow(), ...uploadWorkflows(server.apiBase, file)]);
 		await cluster.start({ timeoutMs: 300000 });
 		const cookie = await cluster.main.login();
-		for (const id of [ASK_WORKFLOW, workflowIds.p4, workflowIds.read, workflowIds.dify, workflowIds.http]) await cluster.main.publishLive(id, cookie);
+		for (const id of [ASK_WORKFLOW, CONTROL_WORKFLOW, workflowIds.p4, workflowIds.read, workflowIds.dify, workflowIds.http]) await cluster.main.publishLive(id, cookie);
 		return { cluster, cookie, cleanup: async () => cluster.stop().finally(() => rmSync(baseDir, { recursive: true, force: true })) };
 	} catch (error) {
 		await cluster.stop();
@@ -116,34 +132,85 @@ export interface P7Result {
 	wallsMs: number[];
 	wallMs: number;
 	ratio: number;
+	/** The same runs with n8n's HTTP Request node in place of Send: what queue mode costs without us. */
+	controlWallsMs: number[];
+	controlWallMs: number;
+	controlRatio: number;
+	/**
+	 * CPU time per run of the two workers and of the webhook process (user + system, from /proc),
+	 * median over the rounds: unlike the wall, it does not move with what else the machine runs.
+	 */
+	workerCpuMsPerRun: number;
+	controlWorkerCpuMsPerRun: number;
+	webhookCpuMsPerRun: number;
+	controlWebhookCpuMsPerRun: number;
 }
 
 /**
  * 200 Sends started at once through the webhook process; the sandbox holds each for 250 ms. Ideal:
- * the workers' slots (2 × 10) each take a run at a time, so 10 waves of 250 ms.
+ * the workers' slots (2 × 10) each take a run at a time, so 10 waves of 250 ms. Each round runs the
+ * Send workflow and its HTTP Request control back to back, in alternating order.
  */
 export async function p7(q: QueueBench, server: DifyServer, runs = 200, latencyMs = 250, rounds = 3): Promise<P7Result> {
 	const slots = q.cluster.workers.length * WORKER_CONCURRENCY;
 	const idealMs = Math.ceil(runs / slots) * latencyMs;
-	// Warm-up: every worker loads the workflow and the package's code once.
-	await Promise.all(Array.from({ length: slots }, (_, i) => callWebhook(q, ASK_PATH, { question: `warm ${i}`, user: `warm-${i}` }, 120000)));
-	const walls: number[] = [];
-	for (let r = 0; r < rounds; r++) {
+	// Warm-up: every worker loads both workflows and the package's code once.
+	for (const path of [ASK_PATH, CONTROL_PATH])
+		await Promise.all(Array.from({ length: slots }, (_, i) => callWebhook(q, path, { question: `warm ${i}`, user: `warm-${i}` }, 120000)));
+	const workerPids = q.cluster.workers.map((w) => w.server?.pid).filter((p): p is number => typeof p === 'number');
+	const webhookPid = q.cluster.webhook?.server?.pid;
+	const cpu = (pids: number[]) => pids.reduce((sum, pid) => sum + (cpuMsOf(pid) ?? 0), 0);
+	const cpuUse = { send: { worker: [] as number[], webhook: [] as number[] }, control: { worker: [] as number[], webhook: [] as number[] } };
+	const batch = async (path: string, tag: string) => {
 		server.reset();
 		server.misbehave({ path: '/chat-messages', delayMs: latencyMs, times: runs });
+		const workerBefore = cpu(workerPids);
+		const webhookBefore = webhookPid ? cpu([webhookPid]) : 0;
 		const t0 = performance.now();
 		const answers = await Promise.all(
-			Array.from({ length: runs }, (_, i) => callWebhook(q, ASK_PATH, { question: `q ${r}-${i}`, user: `u-${i}` }, 300000)),
+			Array.from({ length: runs }, (_, i) => callWebhook(q, path, { question: `q ${tag}-${i}`, user: `u-${i}` }, 300000)),
 		);
-		walls.push(performance.now() - t0);
+		const wall = performance.now() - t0;
+		const use = path === CONTROL_PATH ? cpuUse.control : cpuUse.send;
+		use.worker.push((cpu(workerPids) - workerBefore) / runs);
+		use.webhook.push(((webhookPid ? cpu([webhookPid]) : 0) - webhookBefore) / runs);
 		answers.forEach((a, i) => {
 			const answer = (a.json as { answer?: string } | undefined)?.answer;
-			if (a.status !== 200 || answer !== `Echo: q ${r}-${i}`) throw new Error(`P7 run ${i}: HTTP ${a.status} ${a.text.slice(0, 200)}`);
+			if (a.status !== 200 || answer !== `Echo: q ${tag}-${i}`) throw new Error(`P7 ${path} run ${i}: HTTP ${a.status} ${a.text.slice(0, 200)}`);
 		});
 		await new Promise((res) => setTimeout(res, 2000));
+		return wall;
+	};
+	const walls: number[] = [];
+	const controlWalls: number[] = [];
+	for (let r = 0; r < rounds; r++) {
+		if (r % 2 === 0) {
+			walls.push(await batch(ASK_PATH, `${r}`));
+			controlWalls.push(await batch(CONTROL_PATH, `c${r}`));
+		} else {
+			controlWalls.push(await batch(CONTROL_PATH, `c${r}`));
+			walls.push(await batch(ASK_PATH, `${r}`));
+		}
 	}
 	const wallMs = median(walls);
-	return { runs, workers: q.cluster.workers.length, concurrencyPerWorker: WORKER_CONCURRENCY, latencyMs, idealMs, wallsMs: walls, wallMs, ratio: wallMs / idealMs };
+	const controlWallMs = median(controlWalls);
+	return {
+		runs,
+		workers: q.cluster.workers.length,
+		concurrencyPerWorker: WORKER_CONCURRENCY,
+		latencyMs,
+		idealMs,
+		wallsMs: walls,
+		wallMs,
+		ratio: wallMs / idealMs,
+		controlWallsMs: controlWalls,
+		controlWallMs,
+		controlRatio: controlWallMs / idealMs,
+		workerCpuMsPerRun: median(cpuUse.send.worker),
+		controlWorkerCpuMsPerRun: median(cpuUse.control.worker),
+		webhookCpuMsPerRun: median(cpuUse.send.webhook),
+		controlWebhookCpuMsPerRun: median(cpuUse.control.webhook),
+	};
 }
 
 export interface P4QueueResult {

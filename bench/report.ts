@@ -37,6 +37,8 @@ export interface Results {
 	queue: { p7: P7Result; p4: P4QueueResult; p6: P6DatabaseResult };
 	phases: Record<string, number>;
 	totalSeconds: number;
+	/** Figures measured again later with BENCH_ONLY + BENCH_UPDATE=true, replacing those of the full run. */
+	remeasured?: { figures: string[]; date: string; seconds: number }[];
 }
 
 interface Row {
@@ -138,7 +140,7 @@ function rows(r: Results): Row[] {
 			unit: '×',
 			target: 1.2,
 			kind: 'max',
-			ifMissed: `The ideal counts only the sandbox's ${r.queue.p7.latencyMs} ms per run in ${r.queue.p7.idealMs / r.queue.p7.latencyMs} waves. In queue mode every execution is also written to Postgres by the webhook process, put on the Redis queue, read back from Postgres by a worker, marked running, saved again when it ends and its result read by the webhook process to answer the client: n8n's own work, about ${fmt((r.queue.p7.wallMs - r.queue.p7.idealMs) / r.queue.p7.runs, 1)} ms of the wall per run here, on the same two cores that run Postgres, Redis, four n8n processes and the sandbox. The Send node's share is the P1 figure (a few ms per item). More cores or more worker machines close it; nothing in the node waits.`,
+			ifMissed: `The ideal counts only the sandbox's ${r.queue.p7.latencyMs} ms per run in ${r.queue.p7.idealMs / r.queue.p7.latencyMs} waves. In queue mode every execution is also written to Postgres by the webhook process, put on the Redis queue, read back from Postgres by a worker, marked running, saved again when it ends and its result read by the webhook process to answer the client: n8n's own work, about ${fmt((r.queue.p7.wallMs - r.queue.p7.idealMs) / r.queue.p7.runs, 1)} ms of the wall per run here, on the same two cores that run Postgres, Redis, four n8n processes and the sandbox. The control shows it is not the node's: the same ${r.queue.p7.runs} runs with n8n's own HTTP Request node (Header Auth) in place of Send took ${fmt(r.queue.p7.controlRatio)}× the ideal in the same run, so Send's wall is ${fmt(r.queue.p7.wallMs / r.queue.p7.controlWallMs)}× the HTTP Request node's. The CPU time says the same without the noise of a shared machine: the two workers used ${fmt(r.queue.p7.workerCpuMsPerRun, 1)} ms of CPU per run with Send and ${fmt(r.queue.p7.controlWorkerCpuMsPerRun, 1)} ms with the HTTP Request node, and the webhook process ${fmt(r.queue.p7.webhookCpuMsPerRun, 1)} ms; ${r.queue.p7.runs} runs of that on ${r.machine.cores} cores cannot take less than ${fmt((r.queue.p7.runs * (r.queue.p7.workerCpuMsPerRun + r.queue.p7.webhookCpuMsPerRun)) / r.machine.cores / 1000, 1)} s (${fmt((r.queue.p7.runs * (r.queue.p7.workerCpuMsPerRun + r.queue.p7.webhookCpuMsPerRun)) / r.machine.cores / r.queue.p7.idealMs)}× the ideal) before Postgres, Redis and the main instance take theirs. More cores or more worker machines close it; nothing in the node waits.`,
 		},
 		{
 			key: 'p4_queue_first_chunk_ms',
@@ -186,6 +188,10 @@ export function writeReport(r: Results, dir: string): string {
 	json.p6_upload_rss_growth_mb_database_mode_read_only = round(r.queue.p6.readOnlyGrowthMb, 3);
 	json.p7_queue_wall_ms = round(r.queue.p7.wallMs, 0);
 	json.p7_queue_ideal_ms = r.queue.p7.idealMs;
+	json.p7_queue_wall_over_ideal_http_request_control = round(r.queue.p7.controlRatio, 3);
+	json.p7_queue_send_over_http_request_control = round(r.queue.p7.wallMs / r.queue.p7.controlWallMs, 3);
+	json.p7_queue_worker_cpu_ms_per_run = round(r.queue.p7.workerCpuMsPerRun, 1);
+	json.p7_queue_worker_cpu_ms_per_run_http_request_control = round(r.queue.p7.controlWorkerCpuMsPerRun, 1);
 	json.date = r.date;
 	json.cores = r.machine.cores;
 	json.node = r.versions.node;
@@ -199,12 +205,17 @@ export function writeReport(r: Results, dir: string): string {
 		`| P5 with node traces on | ${fmt(r.p5.on.growthMb)} MB | (reported) | |`,
 		`| P6 with n8n's HTTP Request node, same file | ${fmt(r.p6.httpGrowthMb)} MB | (reported) | |`,
 		`| P6 in database mode with n8n's HTTP Request node, same file | ${fmt(r.queue.p6.httpGrowthMb)} MB | (reported) | |`,
+		`| P7 control: the same runs with n8n's HTTP Request node (Header Auth) in place of Send, wall / ideal | ${r.queue.p7.controlRatio.toFixed(3)} × | (reported) | |`,
+		`| P7 Send wall / HTTP Request control wall | ${(r.queue.p7.wallMs / r.queue.p7.controlWallMs).toFixed(3)} × | (reported) | |`,
+		`| P7 workers' CPU per run: Send / HTTP Request control | ${fmt(r.queue.p7.workerCpuMsPerRun, 1)} / ${fmt(r.queue.p7.controlWorkerCpuMsPerRun, 1)} ms | (reported) | |`,
 	].join('\n');
 
 	const misses = all.filter((row) => verdict(row) !== 'met');
 	const md = `# Benchmark results
 
-Written by \`npm run bench\` (bench/run.ts) on ${r.date}. Do not edit by hand.
+Written by \`npm run bench\` (bench/run.ts) on ${r.date}. Do not edit by hand.${(r.remeasured ?? [])
+		.map((m) => ` ${m.figures.join(', ').toUpperCase()} measured again on ${m.date} (\`BENCH_ONLY=${m.figures.join(',')} BENCH_UPDATE=true\`, ${m.seconds.toFixed(0)} s); the rest is from the full run.`)
+		.join('')}
 
 Machine: ${r.machine.cores} cores (${r.machine.cpu}), ${r.machine.memoryGb} GB RAM, shared with other work while measuring.
 n8n ${r.versions.n8n} on Node ${r.versions.node} (the e2e runtime); P2, P3 and P5 run in a child process on that
@@ -279,7 +290,10 @@ ${r.queue.p7.workers} workers (concurrency ${r.queue.p7.concurrencyPerWorker} ea
 (scripts/lib/n8n-queue.js), \`N8N_DEFAULT_BINARY_DATA_MODE=database\`, all on this machine's cores.
 - P7: ${r.queue.p7.runs} POSTs at once to the webhook process, each a published Webhook → Send (blocking) that the sandbox
   answers after ${r.queue.p7.latencyMs} ms; every answer checked. Ideal ${r.queue.p7.idealMs} ms; wall ${list(r.queue.p7.wallsMs, 0)} ms → median ${fmt(r.queue.p7.ratio)}×
-  (after a warm-up of one run per worker slot).
+  (after a warm-up of one run per worker slot). Control, alternating with it round by round: the same workflow with
+  n8n's HTTP Request node (Header Auth credential, same body) in place of Send: wall ${list(r.queue.p7.controlWallsMs, 0)} ms → median ${fmt(r.queue.p7.controlRatio)}×.
+  CPU time per run (user + system from /proc, median of the rounds): workers ${fmt(r.queue.p7.workerCpuMsPerRun, 1)} ms with Send,
+  ${fmt(r.queue.p7.controlWorkerCpuMsPerRun, 1)} ms with the HTTP Request node; webhook process ${fmt(r.queue.p7.webhookCpuMsPerRun, 1)} / ${fmt(r.queue.p7.controlWebhookCpuMsPerRun, 1)} ms.
 - P4: Webhook (Streaming) → Send (streaming) on a worker, client on the webhook process; ${r.queue.p4.samples} requests after 3 warm-ups:
   ${list(r.queue.p4.firstChunkMs, 1)} ms → median ${fmt(r.queue.p4.medianMs, 1)} ms
 - P6: the ${r.queue.p6.fileMb} MB file read with Read/Write Files from Disk into database binary data, then uploaded; RSS of both

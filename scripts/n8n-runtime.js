@@ -419,7 +419,7 @@ async function install(line, finalDir) {
   log(`  packages installed in ${fmt(timings.packages)}`);
 
   const toBuild = spec.native.filter((p) => fs.existsSync(path.join(nm, p, 'package.json')));
-  log(`building native modules (${toBuild.join(', ')}; sqlite3 compiles from source when no prebuilt binary can be downloaded, ~1 minute)...`);
+  log(`building native modules (${toBuild.join(', ')}; sqlite3 compiles from source when no prebuilt binary can be downloaded, which takes 8 to 12 minutes on 2 cores)...`);
   timings.native = await run(
     'native build',
     'npm',

@@ -3,7 +3,7 @@ import type { IExecuteFunctions, INodeType, INodeTypeDescription } from 'n8n-wor
 
 import { buildProperties } from '../shared/description';
 import { route } from '../shared/router';
-import { searchDatasets, searchDocuments } from './methods/listSearch';
+import { searchDatasets, searchDatasourceNodes, searchDocuments } from './methods/listSearch';
 import { DIFY_KNOWLEDGE } from './operations';
 
 export class DifyKnowledge implements INodeType {
@@ -25,7 +25,7 @@ export class DifyKnowledge implements INodeType {
 		properties: buildProperties(DIFY_KNOWLEDGE),
 	};
 
-	methods = { listSearch: { searchDatasets, searchDocuments } };
+	methods = { listSearch: { searchDatasets, searchDatasourceNodes, searchDocuments } };
 
 	async execute(this: IExecuteFunctions) {
 		return await route.call(this, DIFY_KNOWLEDGE);

@@ -83,6 +83,27 @@ function knowledgeHint(f: KnowledgeFailure): string | undefined {
 	if (/^Metadata name already exists/i.test(message)) return 'Metadata field names are unique per knowledge base and may not be a built-in name (document_name, uploader, upload_date, last_update_date, source).';
 	if (/^Metadata not found/i.test(message)) return 'No metadata field with this ID in this knowledge base: list them with Metadata → Get Many.';
 	if (/^Segment not found|^Child chunk not found/i.test(message)) return 'No chunk with this ID in this document: list them with Chunk → Get Many (or Child Chunk → Get Many).';
+	return pipelineHint(f);
+}
+
+const PIPELINE_NODE = 'pick the datasource node From List, or copy its node_id from Knowledge Pipeline → Get Datasource Plugins (with Draft Pipeline on for a draft)';
+
+/** Knowledge Pipeline errors (docs/dify-behaviour.md, 'Knowledge Pipeline runs'). */
+function pipelineHint({ code, message, path }: KnowledgeFailure): string | undefined {
+	if (/^Pipeline not found/i.test(message)) {
+		return 'This knowledge base was not created from a knowledge pipeline, so it has no pipeline to run or list: use a pipeline knowledge base (Dify 1.9+), or add documents with Document → Create From Text / Create From File.';
+	}
+	if (/Datasource node data not found/i.test(message)) return `The pipeline has no datasource node with this ID: ${PIPELINE_NODE}.`;
+	if (/Workflow not initialized|not published/i.test(message)) return 'The pipeline has no published version: publish it in Dify, or turn on Draft Pipeline to run the draft.';
+	if (code === 'pipeline_run_error') {
+		return `Dify could not start the pipeline run. Check Start Node (${PIPELINE_NODE}), that Datasource Type is the node's type, that the datasource items have the fields of that type, and the Inputs the pipeline asks for.`;
+	}
+	if (/\/pipeline\/datasource\/nodes\/.*\(stream/.test(path)) {
+		return 'The datasource node ran and failed. Check the Inputs it needs (user_input_variables in Get Datasource Plugins), that Datasource Type is the node\'s type, and the datasource\'s credential in Dify (or set Credential ID).';
+	}
+	if (/\/pipeline\/run \(stream/.test(path)) {
+		return 'The pipeline run failed inside Dify: open the knowledge base\'s pipeline in Dify to see which node failed, fix its inputs or settings, and run again.';
+	}
 	return undefined;
 }
 
@@ -97,5 +118,8 @@ export const knowledgeAdvice: Advise = ({ body, httpStatus, req, notDify }) => {
 			: httpStatus === 429 || body.code === 'too_many_requests'
 				? 'Dify is limiting requests to the Knowledge API. Wait and retry, or process fewer items at once.'
 				: undefined);
-	return hint ? { hint } : undefined;
+	if (!hint) return undefined;
+	// A datasource node's failure arrives inside its stream, without a code: say what failed.
+	const inStream = httpStatus === undefined && /\/pipeline\/datasource\/nodes\/.*\(stream/.test(req.path);
+	return inStream ? { hint, headline: `Dify's datasource node failed: ${message.trim() || 'Dify gave no reason'}` } : { hint };
 };

@@ -3,9 +3,10 @@ import type { IExecuteFunctions, INodeExecutionData, INodeProperties } from 'n8n
 import type { Advise } from './transport/errors';
 
 /** How an app's generation endpoint streams and ends (docs/dify-behaviour.md, 'Stream order per app type', 'Error frames'). */
-export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow';
+/** How a stream ends: the app families, and `datasource` (a knowledge pipeline's datasource node run). */
+export type StreamFamily = 'chat' | 'chatflow' | 'completion' | 'workflow' | 'datasource';
 
-export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi';
+export type DifyCredentialType = 'difyApi' | 'difyKnowledgeApi' | 'difyWebhookTriggerApi';
 
 /** One node of the package, as the operation table describes it. */
 export interface DifyNodeSpec {

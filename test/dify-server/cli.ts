@@ -27,7 +27,7 @@ async function main(): Promise<void> {
 			? { n8nKnowledge: { endpoint: n8nEndpoint, apiKey: arg('n8n-knowledge-key') ?? '', knowledgeId: arg('n8n-knowledge-id') ?? '', topK: Number(arg('n8n-knowledge-top-k') ?? 2) } }
 			: {}),
 	});
-	process.stdout.write(`${JSON.stringify({ url: server.url, apiBase: server.apiBase, keys: server.keys })}\n`);
+	process.stdout.write(`${JSON.stringify({ url: server.url, apiBase: server.apiBase, keys: server.keys, webhooks: Object.fromEntries(Object.entries(server.webhooks).map(([name, id]) => [name, server.webhookUrl(id)])) })}\n`);
 	const shutdown = () => {
 		void server.close().then(() => process.exit(0));
 	};

@@ -75,7 +75,7 @@ function readStart(path: string): string {
 	}
 }
 
-function extractText(file: UploadedFile): string {
+export function extractText(file: UploadedFile): string {
 	const text = readStart(file.path);
 	return /^html?$/.test(file.extension) ? text.replace(/<[^>]+>/g, ' ') : text;
 }

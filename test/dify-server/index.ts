@@ -28,10 +28,12 @@ import { registerAudioRoutes } from './audio';
 import { multipartBoundary } from './multipart';
 import { serveSample } from './samples';
 import { serveScriptedModel } from './scriptedModel';
+import { registerWebhook, serveWebhook, type WebhookSpec } from './webhooks';
 import { admitGeneration, isGeneration, statsOf } from './concurrency';
 import type { DifyServer, RecordedRequest, StartOptions, UploadLimits, WrittenResponse } from './types';
 
 export type { ConcurrencyStats } from './concurrency';
+export type { WebhookSpec } from './webhooks';
 export type { DifyServer, MisbehaveRule, RecordedRequest, AppSpec, AppMode, StartOptions, WrittenResponse } from './types';
 
 export const SERVER_VERSION = '1.14.2';
@@ -143,7 +145,8 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 			}
 		}
 	}
-	const rule = isApi ? takeRule(state, method, path) : undefined;
+	// Misbehaviour applies to the API and to the webhook trigger routes (a proxy in front of either).
+	const rule = isApi || path.startsWith('/triggers/') ? takeRule(state, method, path) : undefined;
 	const written: Buffer[] = [];
 	let head: { status: number; headers: WrittenResponse['headers'] } = { status: 0, headers: {} };
 	const tap: ResponseTap | undefined = state.onResponse
@@ -187,6 +190,10 @@ async function handle(state: ServerState, router: Router, req: IncomingMessage, 
 		if (!isApi) {
 			if (await serveSample(ctx, path)) return;
 			if (await serveScriptedModel(ctx, path)) return;
+			if (path.startsWith('/triggers/')) {
+				if (await applyPreflight(ctx)) return;
+				if (await serveWebhook(ctx, path)) return;
+			}
 			const signed = /^\/files\/([0-9a-f-]{36})\/file-preview$/i.exec(path);
 			if (signed && method === 'GET') return await serveSignedFile(ctx, signed[1]);
 			throw notFound();
@@ -246,6 +253,19 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 			? { chatN8nKnowledge: registerApp(state, { mode: 'chat', name: 'Sandbox Chatbot (knowledge from n8n)', externalKnowledge: opts.n8nKnowledge }).key }
 			: {}),
 	};
+	if (opts.webhookBodyMaxBytes !== undefined) state.webhookBodyMaxBytes = opts.webhookBodyMaxBytes;
+	const workflowApp = appByKey(state, keys.workflow);
+	const webhook = (spec: WebhookSpec) => registerWebhook(state, spec.appKey ? appByKey(state, spec.appKey) : workflowApp, spec).id;
+	const webhooks = {
+		json: webhook({ method: 'POST', contentType: 'application/json', body: [{ name: 'text', type: 'string', required: true }, { name: 'count', type: 'number' }] }),
+		form: webhook({ method: 'POST', contentType: 'application/x-www-form-urlencoded', params: [{ name: 'source', type: 'string' }], body: [{ name: 'text', required: true }, { name: 'count', type: 'number' }] }),
+		multipart: webhook({ method: 'POST', contentType: 'multipart/form-data', body: [{ name: 'text' }, { name: 'document', type: 'file' }], statusCode: 202, responseBody: '{"accepted": true}' }),
+		text: webhook({ method: 'POST', contentType: 'text/plain', body: [{ name: 'raw', required: true }], responseBody: 'Thanks' }),
+		binary: webhook({ method: 'PUT', contentType: 'application/octet-stream' }),
+		get: webhook({ method: 'GET', contentType: 'application/json', params: [{ name: 'q', required: true }] }),
+		header: webhook({ method: 'POST', contentType: 'application/json', headers: [{ name: 'X-Api-Source', required: true }] }),
+		disabled: webhook({ enabled: false }),
+	};
 	const router = buildRouter();
 	const server = createServer((req, res) => void handle(state, router, req, res));
 	server.on('connection', (socket) => {
@@ -265,6 +285,10 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 		url: state.baseUrl,
 		apiBase: `${state.baseUrl}/v1`,
 		keys,
+		webhooks,
+		webhookUrl: (id, debug = false) => `${state.baseUrl}/triggers/${debug ? 'webhook-debug' : 'webhook'}/${id}`,
+		createWebhook: (spec) => webhook(spec),
+		webhookDebugEvents: () => state.webhookDebugEvents,
 		requests: state.requests,
 		misbehave: (rule) => addRule(state, rule),
 		reset: () => {
@@ -279,7 +303,7 @@ export async function startDifyServer(opts: StartOptions = {}): Promise<DifyServ
 		routes: () => router.list(),
 		runs: (key) => {
 			const app = appByKey(state, key);
-			return [...state.runs.values()].filter((r) => r.appId === app.id).map((r) => ({ id: r.id, taskId: r.taskId, status: r.status }));
+			return [...state.runs.values()].filter((r) => r.appId === app.id).map((r) => ({ id: r.id, taskId: r.taskId, status: r.status, inputs: r.inputs }));
 		},
 		close: () => {
 			closed ??= new Promise<void>((resolve) => {

@@ -30,7 +30,8 @@ export interface KbDocument {
 	datasetId: string;
 	position: number;
 	name: string;
-	dataSourceType: 'upload_file';
+	/** 'upload_file' for documents by text or file; a pipeline's datasource type for the documents of a pipeline run. */
+	dataSourceType: string;
 	/** Set for file documents: the stored upload (state.files), served by the signed download URL. */
 	fileId: string | null;
 	docForm: string;

@@ -12,10 +12,10 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { startDifyServer, type DifyServer, type WrittenResponse } from './index';
 import { call, dataFrames, multipartBody, taskIdCatcher, type RawResponse, type RequestOptions } from './testClient';
-import { SPEC_PATH, specRoute, validateContentType, validateRequest, validateResponse, validateStreamEvent } from '../support/openapi';
+import { SPEC_PATH, specRoute, validateContentType, validateDatasourceEvent, validateRequest, validateResponse, validateStreamEvent } from '../support/openapi';
 
-type Family = 'chat' | 'completion' | 'workflow';
-type Mode = 'chat' | 'agent-chat' | 'agent' | 'advanced-chat' | 'completion' | 'workflow';
+type Family = 'chat' | 'completion' | 'workflow' | 'datasource';
+type Mode = 'chat' | 'agent-chat' | 'agent' | 'advanced-chat' | 'completion' | 'workflow' | 'pipeline' | 'datasource';
 
 let server: DifyServer;
 const written: WrittenResponse[] = [];
@@ -222,7 +222,34 @@ async function walkKnowledge(): Promise<void> {
 	await send(`/datasets/${pipelineKb}/pipeline/datasource-plugins`, { key });
 	await send(`/datasets/${pipelineKb}/pipeline/datasource-plugins?is_published=false`, { key });
 	await send(`/datasets/${ds.id}/pipeline/datasource-plugins`, { key });
-	await send('/datasets/pipeline/file-upload', { key, ...knowledgeFile('pipeline.txt', 'for a pipeline run') });
+	const pipelineFile = json(await send('/datasets/pipeline/file-upload', { key, ...knowledgeFile('pipeline.txt', 'for a pipeline run') }));
+	// Runs: published (blocking and streaming both answer the queued documents as JSON), draft blocking,
+	// draft streaming (succeeded, failed, a worker error frame), a classic base; a datasource node's stream.
+	const pipelineRun = (extra: Record<string, unknown> = {}) => ({
+		inputs: {},
+		datasource_type: 'local_file',
+		datasource_info_list: [{ reference: pipelineFile.id, name: 'pipeline.txt' }],
+		start_node_id: '1750400203722',
+		is_published: true,
+		response_mode: 'blocking',
+		...extra,
+	});
+	const runPath = `/datasets/${pipelineKb}/pipeline/run`;
+	const queued = json(await send(runPath, { key, json: pipelineRun() }));
+	for (let i = 0; i < 2; i++) await send(`/datasets/${pipelineKb}/documents/${queued.batch}/indexing-status`, { key });
+	await send(runPath, { key, json: pipelineRun({ response_mode: 'streaming' }) });
+	await send(runPath, { key, json: pipelineRun({ is_published: false }) });
+	await send(runPath, { key, json: pipelineRun({ is_published: false, response_mode: 'streaming' }) });
+	await send(runPath, { key, json: pipelineRun({ is_published: false, response_mode: 'streaming', inputs: { fail: true } }) });
+	server.misbehave({ path: runPath, errorFrameAfterFrames: { after: 2, message: 'worker failed' } });
+	await send(runPath, { key, json: pipelineRun({ is_published: false, response_mode: 'streaming' }) });
+	await send(`/datasets/${ds.id}/pipeline/run`, { key, json: pipelineRun() });
+	await send(runPath, { key, json: pipelineRun({ response_mode: 'fast' }), invalidRequest: true });
+	const crawler = `/datasets/${pipelineKb}/pipeline/datasource/nodes/1750400203900/run`;
+	await send(crawler, { key, json: { inputs: { url: 'https://example.com' }, datasource_type: 'website_crawl', is_published: false } });
+	await send(crawler, { key, json: { inputs: { url: 'https://crawl-error.example' }, datasource_type: 'website_crawl', is_published: false, credential_id: 'b0c1d2e3-f4a5-4b6c-8d7e-9f0a1b2c3d4e' } });
+	await send(crawler, { key, json: { inputs: {}, datasource_type: 'website_crawl', is_published: true } });
+	await send(`/datasets/${ds.id}/pipeline/datasource/nodes/1750400203900/run`, { key, json: { inputs: {}, datasource_type: 'website_crawl', is_published: false } });
 	const updates: [string, RequestOptions][] = [
 		[`${base}/documents/${doc}/update-by-text`, { json: { name: 't2.md', text: 'epsilon' } }],
 		[`${base}/documents/${doc}/update_by_text`, { json: { name: 't3.md', text: 'zeta' } }],
@@ -272,6 +299,9 @@ const label = (r: WrittenResponse) => `${r.method} ${r.path} ${r.status}`;
 
 function familyOf(r: WrittenResponse): { family: Family; mode: Mode } {
 	const mode = modeByKey.get(r.key ?? '');
+	// Knowledge streams: a draft pipeline run reports like a workflow run; a datasource node has its own events.
+	if (mode === 'knowledge' && /\/pipeline\/run$/.test(r.path)) return { family: 'workflow', mode: 'pipeline' };
+	if (mode === 'knowledge' && /\/pipeline\/datasource\/nodes\/[^/]+\/run$/.test(r.path)) return { family: 'datasource', mode: 'datasource' };
 	if (!mode || mode === 'knowledge') throw new Error(`${label(r)}: a stream for an unknown key`);
 	if (mode === 'completion') return { family: 'completion', mode };
 	return { family: mode === 'workflow' ? 'workflow' : 'chat', mode };
@@ -313,7 +343,9 @@ test('every stream frame matches the event schema of its app type\'s family', ()
 	expect(streams.length).toBeGreaterThan(15);
 	const errors = streams.flatMap((r) => {
 		const { family } = familyOf(r);
-		return dataFrames(r.body.toString('utf8')).flatMap((frame) => validateStreamEvent(family, frame).map((e) => `${label(r)}: ${e}`));
+		return dataFrames(r.body.toString('utf8')).flatMap((frame) =>
+			(family === 'datasource' ? validateDatasourceEvent(frame) : validateStreamEvent(family, frame)).map((e) => `${label(r)}: ${e}`),
+		);
 	});
 	expect(errors).toEqual([]);
 });
@@ -350,6 +382,8 @@ test('each app type\'s streams carried every event the server writes for it', ()
 	expect(sorted('completion')).toEqual(['error', 'message', 'message_end', 'message_replace']);
 	expect(sorted('advanced-chat')).toEqual([...runEvents, 'message', 'message_end'].sort());
 	expect(sorted('workflow')).toEqual([...runEvents, 'text_chunk'].sort());
+	expect(sorted('pipeline')).toEqual(['error', 'node_finished', 'node_started', 'workflow_finished', 'workflow_started']);
+	expect(sorted('datasource')).toEqual(['datasource_completed', 'datasource_error', 'datasource_processing']);
 	const union = new Set([...seen.values()].flatMap((s) => [...s]));
 	expect(eventsInServerSource().filter((e) => !union.has(e))).toEqual([]);
 });

@@ -1,3 +1,4 @@
+import type { WebhookTrigger } from './webhooks';
 import { randomUUID } from 'node:crypto';
 import type { Socket } from 'node:net';
 import type { AppSpec, MisbehaveRule, RecordedRequest, UploadLimits, WrittenResponse } from './types';
@@ -151,6 +152,12 @@ export interface WorkflowRun {
 	pausedNodes?: string[];
 	/** Set for chatflow runs: the message the run answers. */
 	messageId: string | null;
+	/** Runs started by a Webhook Trigger: Dify's `triggered_from` and the end user's type in logs. */
+	triggeredFrom?: string;
+	endUserType?: string;
+	/** Where a webhook run is in the queue → worker → finished sequence (webhooks.ts). */
+	webhookStage?: 'queued' | 'picked' | 'running' | 'done';
+	webhookReads?: number;
 }
 
 export interface FormSubmission {
@@ -212,6 +219,12 @@ export class ServerState {
 	feedbacks: Feedback[] = [];
 	tasks = new Map<string, Task>();
 	runs = new Map<string, WorkflowRun>();
+	/** Webhook Triggers by ID; kept across reset() like the apps. */
+	readonly webhooks = new Map<string, WebhookTrigger>();
+	/** What calls to debug URLs delivered to Dify's editor. */
+	webhookDebugEvents: Array<{ webhookId: string; inputs: Record<string, unknown> }> = [];
+	/** Dify's WEBHOOK_REQUEST_BODY_MAX_SIZE. */
+	webhookBodyMaxBytes = 10 * 1024 * 1024;
 	forms = new Map<string, HumanInputForm>();
 	annotations = new Map<string, Annotation>();
 	annotationJobs = new Map<string, AnnotationJob>();
@@ -249,6 +262,7 @@ export class ServerState {
 		this.feedbacks = [];
 		this.tasks = new Map();
 		this.runs = new Map();
+		this.webhookDebugEvents = [];
 		this.forms = new Map();
 		this.annotations = new Map();
 		this.annotationJobs = new Map();

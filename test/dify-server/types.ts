@@ -1,3 +1,4 @@
+import type { WebhookSpec } from './webhooks';
 import type { HostileRule } from './hostile';
 import type { IncomingHttpHeaders } from 'node:http';
 import type { ConcurrencyStats } from './concurrency';
@@ -91,6 +92,8 @@ export interface StartOptions {
 	/** Keep-alive cadence of `event: ping` frames while a stream is idle. Dify: ~10 s. */
 	pingIntervalMs?: number;
 	uploadLimits?: Partial<UploadLimits>;
+	/** Dify's WEBHOOK_REQUEST_BODY_MAX_SIZE for the webhook trigger routes (default 10 MiB). */
+	webhookBodyMaxBytes?: number;
 	/** Delay between streamed deltas of a normal run; 0 keeps tests fast (a macrotask still separates frames). */
 	frameDelayMs?: number;
 	/** Called just before each SSE data frame is written (the bench times first-token latency with it). */
@@ -193,6 +196,14 @@ export interface DifyServer {
 	url: string;
 	apiBase: string;
 	keys: DifyServerKeys;
+	/** IDs of the sandbox's Webhook Triggers (all on the workflow app): see webhooks.ts and README. */
+	webhooks: Record<'json' | 'form' | 'multipart' | 'text' | 'binary' | 'get' | 'header' | 'disabled', string>;
+	/** The trigger's URL as Dify shows it: `<origin>/triggers/webhook/<id>` (or `webhook-debug`). */
+	webhookUrl(id: string, debug?: boolean): string;
+	/** A Webhook Trigger of its own, kept across reset(); returns its ID. */
+	createWebhook(spec: WebhookSpec): string;
+	/** What calls to debug URLs delivered (the editor's listener in Dify). */
+	webhookDebugEvents(): Array<{ webhookId: string; inputs: Record<string, unknown> }>;
 	requests: RecordedRequest[];
 	misbehave(rule: MisbehaveRule): void;
 	reset(): void;
@@ -203,7 +214,7 @@ export interface DifyServer {
 	/** What the app's concurrency limiter saw since the last reset(). */
 	concurrency(key: string): ConcurrencyStats;
 	/** The app's workflow runs (running ones too, which Dify's log list does not show), oldest first. */
-	runs(key: string): Array<{ id: string; taskId: string; status: string }>;
+	runs(key: string): Array<{ id: string; taskId: string; status: string; inputs: Record<string, unknown> }>;
 	/** Every route this server serves under `/v1` (besides `GET /`). */
 	routes(): Array<{ method: string; pattern: string; auth: 'app' | 'knowledge' | 'none' }>;
 }

@@ -9,6 +9,7 @@ import { ACCOUNT } from './state';
 import { pipeFrames, SseStream, workflowErrorEnvelope, workerErrorFrame } from './sse';
 import { endUserFor, findEndUser, requireUserArg } from './users';
 import { validateWorkflowId } from './chatflow';
+import { webhookRunOnDetail, webhookRunsOnLogQuery } from './webhooks';
 
 /** `output_kb` payload: exactly that many KiB of UTF-8, with multi-byte characters in it. */
 function largeText(kib: number): string {
@@ -183,6 +184,7 @@ function runDetail(ctx: Ctx) {
 	const app = ctx.app!;
 	if (app.mode !== 'workflow' && app.mode !== 'advanced-chat') throw notWorkflowApp();
 	const run = findRun(ctx);
+	webhookRunOnDetail(run);
 	return ctx.out.json(200, {
 		id: run.id,
 		workflow_id: run.workflowId,
@@ -267,6 +269,7 @@ function logs(ctx: Ctx) {
 	const sessionFilter = ctx.query.get('created_by_end_user_session_id');
 	const accountFilter = ctx.query.get('created_by_account');
 	if (accountFilter && accountFilter !== ACCOUNT.email) throw invalidParam(`Account not found: ${accountFilter}`);
+	webhookRunsOnLogQuery(ctx.state, app.id);
 	let rows = [...ctx.state.runs.values()]
 		.filter((r) => r.appId === app.id && r.hasLog)
 		// Newest first; rows of the same second too (the later one first), as ORDER BY created_at DESC shows them.
@@ -295,7 +298,7 @@ function logs(ctx: Ctx) {
 				id: r.id,
 				version: r.workflowId === app.publishedWorkflowIds[0] ? '2026-06-01 10:00:00.000000' : '2026-05-01 10:00:00.000000',
 				status: r.status,
-				triggered_from: 'app-run',
+				triggered_from: r.triggeredFrom ?? 'app-run',
 				error: r.error,
 				elapsed_time: r.elapsedTime,
 				total_tokens: r.totalTokens,
@@ -308,7 +311,7 @@ function logs(ctx: Ctx) {
 			created_from: 'service-api',
 			created_by_role: 'end_user',
 			created_by_account: null,
-			created_by_end_user: { id: user.id, type: 'service-api', is_anonymous: user.isAnonymous, session_id: user.sessionId },
+			created_by_end_user: { id: user.id, type: r.endUserType ?? 'service-api', is_anonymous: user.isAnonymous, session_id: user.sessionId },
 			created_at: logTime(r),
 		};
 	});

@@ -27,6 +27,7 @@ import { DifyApi } from '../../credentials/DifyApi.credentials';
 import { DifyKnowledgeApi } from '../../credentials/DifyKnowledgeApi.credentials';
 import { DifyApiExtensionEndpointApi } from '../../credentials/DifyApiExtensionEndpointApi.credentials';
 import { DifyExternalKnowledgeEndpointApi } from '../../credentials/DifyExternalKnowledgeEndpointApi.credentials';
+import { DifyWebhookTriggerApi } from '../../credentials/DifyWebhookTriggerApi.credentials';
 import { DifyChatbot } from '../../nodes/DifyChatbot/DifyChatbot.node';
 import { DifyChatflow } from '../../nodes/DifyChatflow/DifyChatflow.node';
 import { DifyCompletion } from '../../nodes/DifyCompletion/DifyCompletion.node';
@@ -35,12 +36,14 @@ import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
 import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
+import { DifyWebhookCall } from '../../nodes/DifyWebhookCall/DifyWebhookCall.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
 	difyKnowledgeApi: new DifyKnowledgeApi(),
 	difyExternalKnowledgeEndpointApi: new DifyExternalKnowledgeEndpointApi(),
 	difyApiExtensionEndpointApi: new DifyApiExtensionEndpointApi(),
+	difyWebhookTriggerApi: new DifyWebhookTriggerApi(),
 };
 
 class StartNode implements INodeType {
@@ -102,6 +105,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyTrigger': new DifyTrigger(),
 	'dify.difyExternalKnowledgeTrigger': new DifyExternalKnowledgeTrigger(),
 	'dify.difyExtensionTrigger': new DifyExtensionTrigger(),
+	'dify.difyWebhookCall': new DifyWebhookCall(),
 };
 
 /** Lets a test add a node type of its own (the webhook harness's stand-in for the workflow after a trigger). */
@@ -205,6 +209,8 @@ export interface RunOptions {
 	credentials?: Record<string, ICredentialDataDecryptedObject>;
 	continueOnFail?: boolean;
 	credentialType?: string;
+	/** Further credential types set on the node (a node with a second, optional credential). */
+	moreCredentialTypes?: string[];
 	/** Simulates a workflow started by a Chat Trigger in streaming mode: chunks are collected. */
 	streaming?: boolean;
 	/** Called for each chunk while the node runs (with `streaming`), e.g. to look at memory mid-stream. */
@@ -230,7 +236,9 @@ export async function runNode(options: RunOptions): Promise<RunResult> {
 		typeVersion: 1,
 		position: [200, 0],
 		parameters: options.parameters as INode['parameters'],
-		credentials: { [credentialType]: { id: 'cred-1', name: 'Dify test' } },
+		credentials: Object.fromEntries(
+			[credentialType, ...(options.moreCredentialTypes ?? [])].map((name, k) => [name, { id: `cred-${k + 1}`, name: `Dify test ${k + 1}` }]),
+		),
 		...(options.continueOnFail ? { onError: 'continueRegularOutput' as const } : {}),
 	};
 	const start: INode = { id: 'start', name: 'Start', type: 'test.start', typeVersion: 1, position: [0, 0], parameters: {} };

@@ -12,8 +12,9 @@ export function useDifyServer(options: StartOptions = {}): () => DifyServer {
 	});
 	afterEach(() => {
 		// Every JSON body our transport sent must satisfy Dify's own OpenAPI description.
+		// Dify's OpenAPI description covers the Service API, not the webhook trigger routes.
 		const problems = (server?.requests ?? [])
-			.filter((r) => r.json !== undefined)
+			.filter((r) => r.json !== undefined && !r.path.startsWith('/triggers/'))
 			.flatMap((r) => validateRequest(r.method, r.path, r.json).map((p) => `${r.method} ${r.path}: ${p}`));
 		server?.reset();
 		expect(problems).toEqual([]);

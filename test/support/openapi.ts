@@ -482,3 +482,40 @@ export function validateStreamEvent(family: 'chat' | 'completion' | 'workflow', 
 	const fn = compile(`stream ${ref}`, { $ref: ref });
 	return fn(frame) ? [] : format(fn, `${family} ${event}`);
 }
+
+const INTEGER_OR_NULL = { type: ['integer', 'null'] };
+
+/**
+ * The events of a datasource node's stream (`POST …/pipeline/datasource/nodes/{node_id}/run`), which
+ * Dify's OpenAPI description gives only as text: Dify's DatasourceStreamEvent models
+ * (docs/dify-behaviour.md, 'Knowledge Pipeline runs').
+ */
+const DATASOURCE_EVENTS: Record<string, Json> = {
+	datasource_processing: {
+		type: 'object',
+		required: ['event', 'total', 'completed'],
+		additionalProperties: false,
+		properties: { event: { enum: ['datasource_processing'] }, total: INTEGER_OR_NULL, completed: INTEGER_OR_NULL },
+	},
+	datasource_completed: {
+		type: 'object',
+		required: ['event', 'data'],
+		additionalProperties: false,
+		properties: { event: { enum: ['datasource_completed'] }, data: { type: ['object', 'array'] }, total: INTEGER_OR_NULL, completed: INTEGER_OR_NULL, time_consuming: NUMBER_OR_NULL },
+	},
+	datasource_error: {
+		type: 'object',
+		required: ['event', 'error'],
+		additionalProperties: false,
+		properties: { event: { enum: ['datasource_error'] }, error: { type: 'string' } },
+	},
+};
+
+/** Errors of one data frame of a datasource node's stream. */
+export function validateDatasourceEvent(frame: Json): string[] {
+	const event = String(frame.event);
+	const schema = DATASOURCE_EVENTS[event];
+	if (!schema) return [`event "${event}" is not a datasource event`];
+	const fn = compile(`datasource ${event}`, schema);
+	return fn(frame) ? [] : format(fn, `datasource ${event}`);
+}

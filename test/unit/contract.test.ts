@@ -17,6 +17,9 @@ import { DifyExternalKnowledgeEndpointApi } from '../../credentials/DifyExternal
 import { DifyApiExtensionEndpointApi } from '../../credentials/DifyApiExtensionEndpointApi.credentials';
 import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
 import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
+import { DifyWebhookCall } from '../../nodes/DifyWebhookCall/DifyWebhookCall.node';
+import { DIFY_WEBHOOK_CALL } from '../../nodes/DifyWebhookCall/operations';
+import { DifyWebhookTriggerApi } from '../../credentials/DifyWebhookTriggerApi.credentials';
 
 const ROOT = resolve(__dirname, '../..');
 const CONTRACT = readFileSync(resolve(ROOT, 'docs/contract.md'), 'utf8');
@@ -203,6 +206,51 @@ describe('node descriptions', () => {
 	});
 });
 
+describe('Dify Webhook Call contract', () => {
+	const node = new DifyWebhookCall();
+	const { description } = node;
+
+	it('keeps its type name, display name, credentials and registration', () => {
+		const row = table('Nodes').find((r) => code(r[0]) === description.name);
+		expect(row?.[1]).toBe(description.displayName);
+		expect(description.displayName).toBe(DIFY_WEBHOOK_CALL.displayName);
+		expect(description.credentials?.map((c) => `\`${c.name}\``).join(', ')).toBe(row![2]);
+		expect(pkg.n8n.nodes).toContain('dist/nodes/DifyWebhookCall/DifyWebhookCall.node.js');
+		const cred = new DifyWebhookTriggerApi();
+		const credRow = table('Credentials').find((r) => code(r[0]) === cred.name);
+		expect(credRow?.[1]).toBe(cred.displayName);
+		expect(cred.properties.map((p) => p.name)).toEqual(['secretWebhookUrl']);
+		expect(cred.properties[0].typeOptions?.password).toBe(true);
+		expect(pkg.n8n.credentials).toContain('dist/credentials/DifyWebhookTriggerApi.credentials.js');
+	});
+
+	it('lists exactly its resource/operation pairs', () => {
+		const listed = table('Webhook Call node').map((row) => /^`(\w+)` \/ `(\w+)`$/.exec(row[0])?.slice(1).join('/'));
+		const implemented = DIFY_WEBHOOK_CALL.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`));
+		expect(listed).toEqual(implemented);
+	});
+
+	it('keeps its parameter values, and never `show`s a credential (the editor would hide that field as an auth selector)', () => {
+		const section = CONTRACT.split(/^## /m).find((x) => x.startsWith('Webhook Call node'))!;
+		for (const name of ['method', 'contentType']) {
+			const prop = description.properties.find((p) => p.name === name)!;
+			expect(section).toContain(`\`${name}\``);
+			for (const o of prop.options as Array<{ value: string }>) expect(section).toContain(`\`${o.value}\``);
+		}
+		expect(description.properties.some((p) => p.name === 'waitForResult' && p.type === 'boolean')).toBe(true);
+		for (const credential of description.credentials ?? []) expect(credential.displayOptions?.show).toBeUndefined();
+		expect(description.credentials?.find((c) => c.name === 'difyApi')?.displayOptions?.hide).toEqual({ waitForResult: [false] });
+	});
+
+	it('is documented in the README', () => {
+		const rows = README.split('\n').filter((l) => l.startsWith('| '));
+		for (const resource of DIFY_WEBHOOK_CALL.resources) {
+			for (const op of resource.operations) expect(rows.some((l) => l.startsWith(`| ${resource.name} / `) && l.includes(op.name))).toBe(true);
+		}
+		expect(rows.some((l) => l.includes('`difyWebhookTriggerApi`') || l.includes('Dify Webhook Trigger API'))).toBe(true);
+	});
+});
+
 describe('route coverage (docs/contract.md, "Route coverage")', () => {
 	const structure = JSON.parse(readFileSync(resolve(ROOT, 'test/support/dify-openapi/structure.json'), 'utf8')) as { paths: Record<string, Record<string, unknown>> };
 	const described = Object.entries(structure.paths).flatMap(([path, methods]) =>
@@ -232,8 +280,22 @@ describe('route coverage (docs/contract.md, "Route coverage")', () => {
 		expect(both).toEqual([]);
 	});
 
+	it('names the Knowledge operation of each route the operations table gives it alone', () => {
+		const missing: string[] = [];
+		let checked = 0;
+		for (const [pair, routeCell] of table('Knowledge node operations')) {
+			const route = /^`([A-Z]+ \/[^`]+)`$/.exec(routeCell)?.[1];
+			const covered = rows.find((r) => routeOf(r) === route);
+			if (!route || !covered) continue;
+			checked += 1;
+			if (!covered[1].includes(pair)) missing.push(`${route} → ${pair}`);
+		}
+		expect(checked).toBeGreaterThan(30);
+		expect(missing).toEqual([]);
+	});
+
 	it('names only operations and trigger events that exist', () => {
-		const operations = new Set([...ALL_NODES, DIFY_KNOWLEDGE].flatMap((spec) => spec.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`))));
+		const operations = new Set([...ALL_NODES, DIFY_KNOWLEDGE, DIFY_WEBHOOK_CALL].flatMap((spec) => spec.resources.flatMap((r) => r.operations.map((o) => `${r.value}/${o.value}`))));
 		const events = new Set(TRIGGER_EVENTS.map((e) => e.value));
 		const unknown: string[] = [];
 		for (const [, calledBy] of rows) {

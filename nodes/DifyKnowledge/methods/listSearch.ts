@@ -29,16 +29,32 @@ export async function searchDatasets(this: ILoadOptionsFunctions, filter?: strin
 
 /** Documents of the knowledge base chosen above, for the Document picker. */
 export async function searchDocuments(this: ILoadOptionsFunctions, filter?: string, paginationToken?: string): Promise<INodeListSearchResult> {
-	const raw = this.getCurrentNodeParameter('datasetId', { extractValue: true }) as unknown;
-	const datasetId = String((raw && typeof raw === 'object' ? (raw as IDataObject).value : raw) ?? '').trim();
-	if (!datasetId || datasetId.startsWith('=')) {
-		throw new NodeOperationError(this.getNode(), 'Choose the knowledge base first', { description: 'The document list shows the documents of the Knowledge Base field; pick one there (an expression cannot be resolved here).' });
-	}
+	const datasetId = chosenDataset.call(this, 'The document list shows the documents of the Knowledge Base field; pick one there (an expression cannot be resolved here).');
 	const { data, paginationToken: next } = await pageOf.call(this, `/datasets/${encodeURIComponent(datasetId)}/documents`, filter, paginationToken);
 	return {
 		results: data.map((d) => ({ name: `${String(d.name)}${d.display_status && d.display_status !== 'available' ? ` (${String(d.display_status)})` : ''}`, value: String(d.id) })),
 		paginationToken: next,
 	};
+}
+
+/** Datasource nodes of the chosen pipeline knowledge base (the draft's when Draft Pipeline is on), for the node pickers. */
+export async function searchDatasourceNodes(this: ILoadOptionsFunctions): Promise<INodeListSearchResult> {
+	const datasetId = chosenDataset.call(this, 'The node list shows the datasource nodes of the Knowledge Base field\'s pipeline; pick the knowledge base there (an expression cannot be resolved here).');
+	const options = (this.getCurrentNodeParameter('options') ?? {}) as IDataObject;
+	const body = (await difyRequest.call(this, TARGET, {
+		method: 'GET',
+		path: `/datasets/${encodeURIComponent(datasetId)}/pipeline/datasource-plugins`,
+		qs: { is_published: options.draft === true ? 'false' : 'true' },
+	})) as unknown;
+	const nodes = Array.isArray(body) ? (body as IDataObject[]) : [];
+	return { results: nodes.map((n) => ({ name: `${String(n.title ?? n.node_id)} (${String(n.datasource_type)})`, value: String(n.node_id) })) };
+}
+
+function chosenDataset(this: ILoadOptionsFunctions, why: string): string {
+	const raw = this.getCurrentNodeParameter('datasetId', { extractValue: true }) as unknown;
+	const datasetId = String((raw && typeof raw === 'object' ? (raw as IDataObject).value : raw) ?? '').trim();
+	if (!datasetId || datasetId.startsWith('=')) throw new NodeOperationError(this.getNode(), 'Choose the knowledge base first', { description: why });
+	return datasetId;
 }
 
 /** "1 document", "3 documents", "0 documents". */

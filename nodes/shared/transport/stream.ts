@@ -58,12 +58,16 @@ function isComplete(family: StreamFamily, seen: Set<string>): boolean {
 			return seen.has('workflow_finished') || seen.has('workflow_paused');
 		case 'chatflow':
 			return seen.has('workflow_paused') || (seen.has('workflow_finished') && seen.has('message_end'));
+		case 'datasource':
+			// Online documents and drives may send several results: only the end of the stream ends the run.
+			return false;
 	}
 }
 
 /** The run itself is over even if a trailing event is missing (chatflow failures end without message_end). */
 function runFinished(family: StreamFamily, seen: Set<string>): boolean {
 	if (family === 'chatflow') return seen.has('workflow_finished') || seen.has('workflow_paused');
+	if (family === 'datasource') return seen.has('datasource_completed');
 	return isComplete(family, seen);
 }
 
@@ -228,10 +232,12 @@ export async function* streamEvents(
 			if (typeof event.workflow_run_id === 'string') state.workflowRunId ??= event.workflow_run_id;
 			if (typeof event.conversation_id === 'string' && event.conversation_id) state.conversationId ??= event.conversation_id;
 			if (typeof event.message_id === 'string') state.messageId ??= event.message_id;
-			if (event.event === 'error') {
+			if (event.event === 'error' || event.event === 'datasource_error') {
+				// A datasource node reports its failure as `datasource_error` with the reason in `error` (docs/dify-behaviour.md, 'Knowledge Pipeline runs').
+				const message = (event.event === 'error' ? event.message : event.error) as string | undefined;
 				throw difyApiError(
 					this.getNode(),
-					{ code: event.code as string | undefined, message: event.message as string | undefined, status: event.status as number | undefined },
+					{ code: event.code as string | undefined, message, status: event.status as number | undefined },
 					undefined,
 					{ ...failed(target, conn, req), path: `${req.path} (stream${ids(state)})` },
 				);

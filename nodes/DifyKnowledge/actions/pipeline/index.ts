@@ -1,8 +1,10 @@
 import type { DifyOperation } from '../../../shared/types';
 import { getDatasourcePlugins } from './getDatasourcePlugins.operation';
+import { runDatasourceNode } from './runDatasourceNode.operation';
+import { runPipeline } from './runPipeline.operation';
 import { uploadFile } from './uploadFile.operation';
 
-export { getDatasourcePlugins, uploadFile };
+export { getDatasourcePlugins, runDatasourceNode, runPipeline, uploadFile };
 
-/** The resource's operations, in the order the form lists them. */
-export const operations: DifyOperation[] = [getDatasourcePlugins, uploadFile];
+/** The resource's operations, in the order the form lists them (a run's steps: nodes, source, files, run). */
+export const operations: DifyOperation[] = [getDatasourcePlugins, runDatasourceNode, uploadFile, runPipeline];
