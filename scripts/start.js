@@ -215,7 +215,7 @@ async function main() {
   if (!nodes.length) throw new Error(`n8n did not load any node of ${PACKAGE_NAME}; see the n8n output above.`);
   say(`n8n loads: ${nodes.filter((n) => !n.endsWith('Tool')).join(', ')}`);
 
-  const credentials = sandboxCredentials(sandbox);
+  const credentials = sandboxCredentials({ ...sandbox, webhookUrls: sandbox.webhooks });
   await instance.importCredentials(credentials);
   say(`sandbox credentials: ${credentials.map((c) => `"${c.name}"`).join(', ')}`);
   const examples = await importExamples(instance, sandbox.url);
@@ -256,7 +256,7 @@ async function main() {
       chatPath: chat?.chatPath,
       difyCalls,
       userFolder: path.relative(REPO, USER_FOLDER) || USER_FOLDER,
-      keys: credentials.map((c) => ({ name: c.name, key: c.data.apiKey })),
+      keys: credentials.map((c) => ({ name: c.name, key: c.data.apiKey ?? c.data.secretWebhookUrl })),
     }),
   );
 }
@@ -284,7 +284,7 @@ async function startQueue(runtime, sandbox) {
   const main = cluster.main;
   const nodes = (await main.exportNodes()).map((n) => n.name).filter((n) => n.startsWith(`${PACKAGE_NAME}.`));
   if (!nodes.length) throw new Error(`n8n did not load any node of ${PACKAGE_NAME}; see the n8n output above.`);
-  const credentials = sandboxCredentials(sandbox);
+  const credentials = sandboxCredentials({ ...sandbox, webhookUrls: sandbox.webhooks });
   await main.importCredentials(credentials);
   const examples = readExamples(sandbox.url);
   await main.importWorkflows(examples.map((e) => e.workflow));

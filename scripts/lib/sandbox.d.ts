@@ -27,7 +27,9 @@ export const SANDBOX_ENDPOINT_KEY: string;
 export function n8nKnowledgeArgs(n8nUrl: string): string[];
 export const SANDBOX_MODEL_CREDENTIAL: { id: string; name: string; type: 'openAiApi' };
 export const EXAMPLES: string;
-export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string> }): ImportableCredential[];
+/** The sandbox workflow's JSON Webhook Trigger URL as a Dify Webhook Trigger credential (with `webhookUrls.json`). */
+export const SANDBOX_WEBHOOK_CREDENTIAL: { id: string; name: string; type: 'difyWebhookTriggerApi' };
+export function sandboxCredentials(sandbox: { apiBase: string; keys: Record<string, string>; webhookUrls?: Record<string, string> }): ImportableCredential[];
 export const SANDBOX_DEFAULT_URL: string;
 /** With `sandboxUrl`, the sandbox's default address in the examples is rewritten to it. */
 export function readExamples(sandboxUrl?: string): Example[];

@@ -40,7 +40,10 @@ const SANDBOX_ENDPOINT_CREDENTIALS = [
  */
 const SANDBOX_MODEL_CREDENTIAL = { id: 'difySandboxModel1', name: 'Sandbox scripted model (OpenAI-compatible)', type: 'openAiApi' };
 
-/** @param {{apiBase: string, keys: Record<string, string>}} sandbox */
+/** The URL of the sandbox workflow's JSON Webhook Trigger, kept as a secret like a key. */
+const SANDBOX_WEBHOOK_CREDENTIAL = { id: 'difySandboxHook01', name: 'Dify sandbox (Workflow webhook trigger)', type: 'difyWebhookTriggerApi' };
+
+/** @param {{apiBase: string, keys: Record<string, string>, webhookUrls?: Record<string, string>}} sandbox */
 function sandboxCredentials(sandbox) {
   const dify = SANDBOX_CREDENTIALS.filter((c) => sandbox.keys[c.key]).map((c) => ({
     id: c.id,
@@ -50,8 +53,9 @@ function sandboxCredentials(sandbox) {
   }));
   const endpoints = SANDBOX_ENDPOINT_CREDENTIALS.map((c) => ({ ...c, data: { apiKey: SANDBOX_ENDPOINT_KEY } }));
   const model = { ...SANDBOX_MODEL_CREDENTIAL, data: { apiKey: 'sk-sandbox', url: sandbox.apiBase.replace(/\/v1$/, '/openai/v1') } };
+  const webhook = sandbox.webhookUrls?.json ? [{ ...SANDBOX_WEBHOOK_CREDENTIAL, data: { secretWebhookUrl: sandbox.webhookUrls.json } }] : [];
   // Dify credentials last: n8n preselects the most recently saved credential of a type.
-  return [...endpoints, model, ...dify];
+  return [...endpoints, model, ...webhook, ...dify];
 }
 
 /**
@@ -98,4 +102,4 @@ function readExamples(sandboxUrl) {
     });
 }
 
-module.exports = { SANDBOX_CREDENTIALS, SANDBOX_ENDPOINT_KEY, SANDBOX_MODEL_CREDENTIAL, n8nKnowledgeArgs, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };
+module.exports = { SANDBOX_CREDENTIALS, SANDBOX_WEBHOOK_CREDENTIAL, SANDBOX_ENDPOINT_KEY, SANDBOX_MODEL_CREDENTIAL, n8nKnowledgeArgs, SANDBOX_DEFAULT_URL, sandboxCredentials, readExamples, EXAMPLES };

@@ -358,6 +358,18 @@ describe('examples/', () => {
 		);
 	});
 
+	test('start a Dify workflow through its webhook trigger, waiting for each run', async () => {
+		const wf = example('start-dify-workflow-by-webhook.json').workflow;
+		const out = await runOk(wf.id, 'Start Dify workflow');
+		const texts = ['The invoice for October is missing.', 'Please reset my password.'];
+		expect(out.map((x) => x.json.run)).toEqual(texts.map((text) => expect.objectContaining({ status: 'succeeded', outputs: expect.objectContaining({ result: `Processed: ${text}` }) })));
+		expect(out.map((x) => x.pairedItem)).toEqual([{ item: 0 }, { item: 1 }]);
+		// Each item called the trigger once with its own body; the URL (the secret) is in no output.
+		const calls = requestsTo(`/triggers/webhook/${server.webhooks.json}`);
+		expect(calls.map((c) => c.json)).toEqual(texts.map((text) => ({ text })));
+		expect(JSON.stringify(out)).not.toContain(server.webhooks.json);
+	});
+
 	test('ask a Dify app about a downloaded file', async () => {
 		const wf = example('ask-dify-about-a-downloaded-file.json').workflow;
 		const [item] = await runOk(wf.id, 'Ask Dify about the file');

@@ -141,7 +141,8 @@ export function errorOf(result: any): { message?: string; description?: string; 
 // ---- sandbox -------------------------------------------------------------------------------------
 
 export function credentialsFor(server: DifyServer): ImportableCredential[] {
-	return sandboxCredentials({ apiBase: server.apiBase, keys: { ...server.keys } });
+	const webhookUrls = Object.fromEntries(Object.entries(server.webhooks).map(([name, id]) => [name, server.webhookUrl(id)]));
+	return sandboxCredentials({ apiBase: server.apiBase, keys: { ...server.keys }, webhookUrls });
 }
 
 export function credentialRef(server: DifyServer, key: string): { id: string; name: string } {
