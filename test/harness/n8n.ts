@@ -35,6 +35,7 @@ import { DifyKnowledge } from '../../nodes/DifyKnowledge/DifyKnowledge.node';
 import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
 import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
+import { DifyRespond } from '../../nodes/DifyRespond/DifyRespond.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
@@ -102,6 +103,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyTrigger': new DifyTrigger(),
 	'dify.difyExternalKnowledgeTrigger': new DifyExternalKnowledgeTrigger(),
 	'dify.difyExtensionTrigger': new DifyExtensionTrigger(),
+	'dify.difyRespond': new DifyRespond(),
 };
 
 /** Lets a test add a node type of its own (the webhook harness's stand-in for the workflow after a trigger). */
