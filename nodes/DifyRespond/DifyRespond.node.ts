@@ -23,8 +23,10 @@ export class DifyRespond implements INodeType {
 		defaults: { name: 'Respond to Dify' },
 		inputs: [NodeConnectionTypes.Main],
 		outputs: [NodeConnectionTypes.Main],
-		// It answers the webhook call that started the workflow: an AI agent has no such call to answer.
-		usableAsTool: false,
+		// n8n's community lint requires the property and its type admits no `false`. As an AI Agent's
+		// tool the node is not on the main path after a Dify trigger, so it stops with "No Dify trigger
+		// started this execution" (README, "Respond to Dify").
+		usableAsTool: true,
 		properties: [
 			{
 				displayName:
@@ -126,6 +128,13 @@ export class DifyRespond implements INodeType {
 				displayOptions: { show: { mode: ['error'] } },
 				options: [
 					{
+						displayName: 'Error Code',
+						name: 'errorCode',
+						type: 'string',
+						default: '',
+						description: 'The error_code (External Knowledge, a number; unset: the status) or code (extensions; unset: workflow_error) of the body',
+					},
+					{
 						displayName: 'Response Code',
 						name: 'responseCode',
 						type: 'number',
@@ -133,13 +142,6 @@ export class DifyRespond implements INodeType {
 						default: 500,
 						description:
 							'The HTTP status. Unset: 500 for External Knowledge (Dify retries 3 times, then shows "Reached maximum retries"; other codes make Dify retrieve nothing, silently) and 400 for extensions (Dify fails the message and shows the start of the body).',
-					},
-					{
-						displayName: 'Error Code',
-						name: 'errorCode',
-						type: 'string',
-						default: '',
-						description: 'The error_code (External Knowledge, a number; unset: the status) or code (extensions; unset: workflow_error) of the body',
 					},
 				],
 			},
@@ -149,27 +151,35 @@ export class DifyRespond implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const items = this.getInputData();
 		const pairedItem = items.map((_, item) => ({ item }));
+		let failure: Error;
 		try {
-			const call = findTriggerCall(this);
-			if (!call) {
-				throw new NodeOperationError(this.getNode(), 'No Dify trigger started this execution', {
-					description: `Respond to Dify answers the call of a ${TRIGGER_NAMES.retrieval} or ${TRIGGER_NAMES.extension} placed before it in the workflow.`,
-				});
-			}
-			if (call.responseMode !== 'responseNode') {
-				throw new NodeOperationError(this.getNode(), `"${call.name}" does not wait for this node`, {
-					description: `Set its "Respond" to "Using 'Respond to Dify' Node"; otherwise n8n answers Dify with the last node's first item and ignores this one.`,
-				});
-			}
-			const mode = this.getNodeParameter('mode', 0) as Mode;
-			const { status, body } = answer.call(this, mode, call, items);
-			await this.sendResponse({ body, headers: {}, statusCode: status });
+			const body = await respond.call(this, items);
 			return [[{ json: body, pairedItem }]];
 		} catch (error) {
-			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message }, pairedItem }]];
-			throw error;
+			failure = error as Error;
 		}
+		if (this.continueOnFail()) return [[{ json: { error: failure.message }, pairedItem }]];
+		throw failure;
 	}
+}
+
+/** Sends Dify's answer for the trigger call of this execution; returns the body sent. */
+async function respond(this: IExecuteFunctions, items: INodeExecutionData[]): Promise<IDataObject> {
+	const call = findTriggerCall(this);
+	if (!call) {
+		throw new NodeOperationError(this.getNode(), 'No Dify trigger started this execution', {
+			description: `Respond to Dify answers the call of a ${TRIGGER_NAMES.retrieval} or ${TRIGGER_NAMES.extension} placed before it in the workflow.`,
+		});
+	}
+	if (call.responseMode !== 'responseNode') {
+		throw new NodeOperationError(this.getNode(), `"${call.name}" does not wait for this node`, {
+			description: `Set its "Respond" to "Using 'Respond to Dify' Node"; otherwise n8n answers Dify with the last node's first item and ignores this one.`,
+		});
+	}
+	const mode = this.getNodeParameter('mode', 0) as Mode;
+	const { status, body } = answer.call(this, mode, call, items);
+	await this.sendResponse({ body, headers: {}, statusCode: status });
+	return body;
 }
 
 function answer(this: IExecuteFunctions, mode: Mode, call: TriggerCall, items: INodeExecutionData[]): { status: number; body: IDataObject } {
@@ -185,6 +195,7 @@ function answer(this: IExecuteFunctions, mode: Mode, call: TriggerCall, items: I
 			description: `A ${TRIGGER_NAMES[call.kind]} needs "${call.kind === 'retrieval' ? 'Retrieval Records' : 'Extension Answer'}" (or "Error").`,
 		});
 	}
+	let problem: unknown;
 	try {
 		if (mode === 'records') {
 			const fields: RecordFields = {
@@ -199,10 +210,11 @@ function answer(this: IExecuteFunctions, mode: Mode, call: TriggerCall, items: I
 		const fields: AnswerFields = { ...DIFY_ANSWER_FIELDS, ...(this.getNodeParameter('answerFields', 0, {}) as Partial<AnswerFields>) };
 		return { status: 200, body: buildExtensionAnswer(items[0]?.json ?? {}, fields, { ...call.request, point: String(call.request.point) }) };
 	} catch (error) {
-		if (!(error instanceof FieldProblem)) throw error;
-		throw new NodeOperationError(this.getNode(), `The field "${error.field}" ${error.message}`, {
-			itemIndex: error.itemIndex,
-			description: 'Dify would reject this answer. Fix the node that builds the items, or point the node at the right field.',
-		});
+		problem = error;
 	}
+	if (!(problem instanceof FieldProblem)) throw problem;
+	throw new NodeOperationError(this.getNode(), `The field "${problem.field}" ${problem.message}`, {
+		itemIndex: problem.itemIndex,
+		description: 'Dify would reject this answer. Fix the node that builds the items, or point the node at the right field.',
+	});
 }

@@ -164,6 +164,9 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 			variables: {},
 			webhookBaseUrl: 'http://127.0.0.1/webhook',
 			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			// n8n's resume URLs ($execution.resumeUrl), which n8n-core builds for every expression context.
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 			httpRequest: req,
 			httpResponse: res,
 		}) as unknown as IWorkflowExecuteAdditionalData;
@@ -196,7 +199,7 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 		runAdditional.hooks!.addHandler('sendResponse', async (response: IExecuteResponsePromiseData) => {
 			if (!byNode || responded) return;
 			responded = true;
-			reply.status(response.statusCode ?? 200).json(response.body);
+			reply.status(Number(response.statusCode ?? 200)).json(response.body);
 		});
 		const run = await new WorkflowExecute(runAdditional, 'webhook').run({
 			workflow,
