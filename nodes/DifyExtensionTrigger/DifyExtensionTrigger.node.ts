@@ -31,7 +31,7 @@ export class DifyExtensionTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In Dify: Settings > API Extension > Add. API Endpoint = this node\'s URL, API-key = the key of this node\'s credential. Dify\'s "ping" on saving is answered by this node. The workflow must end with one item: {"result"} for an external data tool, {"flagged", "action", …} for moderation (see README).',
+					'In Dify: Settings > API Extension > Add. API Endpoint = this node\'s URL, API-key = the key of this node\'s credential. Dify\'s "ping" on saving is answered by this node. Answer with a Respond to Dify node (Respond below), or end the workflow with one item: {"result"} for an external data tool, {"flagged", "action", …} for moderation (see README).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -53,8 +53,8 @@ export class DifyExtensionTrigger implements INodeType {
 				name: 'responseMode',
 				type: 'options',
 				options: [
-					{ name: 'When Last Node Finishes', value: 'lastNode', description: 'Answers with the first item of the last node that ran' },
-					{ name: "Using 'Respond to Webhook' Node", value: 'responseNode', description: 'Answers with what a Respond to Webhook node sends' },
+					{ name: 'When Last Node Finishes', value: 'lastNode', description: "Answers with the first item of the last node that ran, which must be in Dify's shape" },
+					{ name: "Using 'Respond to Dify' Node", value: 'responseNode', description: 'Answers with what a Respond to Dify node sends: records, an answer or an error' },
 				],
 				default: 'lastNode',
 			},

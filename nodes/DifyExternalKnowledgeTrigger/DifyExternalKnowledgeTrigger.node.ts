@@ -32,7 +32,7 @@ export class DifyExternalKnowledgeTrigger implements INodeType {
 		properties: [
 			{
 				displayName:
-					'In Dify: Knowledge > External Knowledge API > Add. API Endpoint = this node\'s URL <b>without</b> the final "/retrieval" (Dify adds it), API Key = the key of this node\'s credential. The workflow must end with one item shaped {"records": [{"content", "score", "title", "metadata": {}}]} (see README).',
+					'In Dify: Knowledge > External Knowledge API > Add. API Endpoint = this node\'s URL <b>without</b> the final "/retrieval" (Dify adds it), API Key = the key of this node\'s credential. Answer with a Respond to Dify node (Respond below), or end the workflow with one item shaped {"records": [{"content", "score", "title", "metadata": {}}]} (see README).',
 				name: 'notice',
 				type: 'notice',
 				default: '',
@@ -50,8 +50,8 @@ export class DifyExternalKnowledgeTrigger implements INodeType {
 				name: 'responseMode',
 				type: 'options',
 				options: [
-					{ name: 'When Last Node Finishes', value: 'lastNode', description: 'Answers with the first item of the last node that ran' },
-					{ name: "Using 'Respond to Webhook' Node", value: 'responseNode', description: 'Answers with what a Respond to Webhook node sends' },
+					{ name: 'When Last Node Finishes', value: 'lastNode', description: "Answers with the first item of the last node that ran, which must be in Dify's shape" },
+					{ name: "Using 'Respond to Dify' Node", value: 'responseNode', description: 'Answers with what a Respond to Dify node sends: records, an answer or an error' },
 				],
 				default: 'lastNode',
 			},

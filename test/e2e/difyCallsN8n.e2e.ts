@@ -3,7 +3,9 @@
  * a few workflows around the same triggers, published (production URL) and listening for a test
  * event (test URL), called by the Dify client (test/dify-server/difyClient.ts) exactly as Dify's
  * server calls them. Executions are read from n8n's REST API: a request the trigger refuses or
- * answers itself must leave no execution behind.
+ * answers itself must leave no execution behind. The triggers in "Using 'Respond to Dify' Node" mode
+ * answer through the Respond to Dify node: records sorted, cut and filtered by the node, an error
+ * path, a moderation verdict.
  */
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { SANDBOX_ENDPOINT_KEY } from '../../scripts/lib/sandbox';
@@ -18,7 +20,7 @@ import {
 	type ClientOptions,
 } from '../dify-server/difyClient';
 import { call } from '../dify-server/testClient';
-import { PACKAGE, chain, credentialsFor, difyNode, examples, freshInstance } from './support';
+import { PACKAGE, chain, credentialsFor, difyNode, examples, freshInstance, type NodeSpec } from './support';
 
 let instance: N8nInstance;
 let server: DifyServer;
@@ -42,6 +44,17 @@ const EXT_CRED = { difyApiExtensionEndpointApi: { id: 'difySandboxExtn01', name:
 const code = (name: string, jsCode: string) => ({ name, type: 'n8n-nodes-base.code', typeVersion: 2, parameters: { jsCode } });
 const failing = code('Fail', "throw new Error('the database is down');");
 
+/** Connects a node to the error output (index 1) of `from`, whose Settings say "continue (using error output)". */
+function withErrorOutput(wf: Record<string, unknown>, from: string, node: NodeSpec): Record<string, unknown> {
+	const nodes = wf.nodes as Array<Record<string, unknown>>;
+	const connections = wf.connections as Record<string, { main: unknown[][] }>;
+	return {
+		...wf,
+		nodes: [...nodes, { id: `${String(wf.id)}-e`, name: node.name, type: node.type, typeVersion: node.typeVersion ?? 1, position: [nodes.length * 220, 200], parameters: node.parameters ?? {} }],
+		connections: { ...connections, [from]: { main: [[], [{ node: node.name, type: 'main', index: 0 }]] } },
+	};
+}
+
 const workflows = {
 	ekFails: chain('e2eEKnowFails001', 'EK: workflow fails', [failing], {
 		name: 'Dify',
@@ -64,6 +77,61 @@ const workflows = {
 		parameters: { points: ['app.moderation.input'], responseMode: 'lastNode' },
 		credentials: EXT_CRED,
 	}),
+	// Respond to Dify: unsorted search results, more than top_k, some under the threshold, metadata null.
+	respondRecords: chain(
+		'e2eRespondRecs01',
+		'Respond to Dify: records',
+		[
+			code(
+				'Search',
+				[
+					'return [',
+					"  { json: { content: 'Oolong: 90 °C, 3 minutes.', score: 0.55, title: 'Oolong', metadata: null } },",
+					"  { json: { content: 'Green tea: 80 °C, 2 minutes.', score: 0.92, title: 'Green tea', metadata: { path: 'green.md' } } },",
+					"  { json: { content: 'Coffee is not tea.', score: 0.12, title: 'Coffee' } },",
+					"  { json: { content: 'Black tea: 95 °C, 4 minutes.', score: 0.81, title: 'Black tea', metadata: { path: 'black.md' } } },",
+					"  { json: { content: 'White tea: 75 °C, 5 minutes.', score: 0.3, title: 'White tea', metadata: null } },",
+					'];',
+				].join('\n'),
+			),
+			{ name: 'Respond to Dify', type: `${PACKAGE}.difyRespond`, parameters: { mode: 'records' } },
+		],
+		{ name: 'Dify', type: `${PACKAGE}.difyExternalKnowledgeTrigger`, webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e07', parameters: { knowledgeIds: '', responseMode: 'responseNode' }, credentials: EK_CRED },
+	),
+	respondError: withErrorOutput(
+		chain('e2eRespondErr001', 'Respond to Dify: error path', [{ ...failing, onError: 'continueErrorOutput' }], {
+			name: 'Dify',
+			type: `${PACKAGE}.difyExternalKnowledgeTrigger`,
+			webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e08',
+			parameters: { knowledgeIds: '', responseMode: 'responseNode' },
+			credentials: EK_CRED,
+		}),
+		'Fail',
+		{ name: 'Respond with Error', type: `${PACKAGE}.difyRespond`, typeVersion: 1, parameters: { mode: 'error' } },
+	),
+	respondModeration: chain(
+		'e2eRespondMod001',
+		'Respond to Dify: moderation',
+		[
+			code(
+				'Moderate',
+				[
+					'const r = $input.first().json;',
+					"const said = r.point === 'app.moderation.input' ? r.query : r.text;",
+					"const action = r.point === 'app.moderation.input' ? 'direct_output' : 'overridden';",
+					"return [{ json: { flagged: /password/i.test(said), action, preset_response: 'Please do not share passwords.', text: said.replace(/password/gi, '***') } }];",
+				].join('\n'),
+			),
+			{ name: 'Respond to Dify', type: `${PACKAGE}.difyRespond`, parameters: { mode: 'extensionAnswer' } },
+		],
+		{
+			name: 'Dify',
+			type: `${PACKAGE}.difyExtensionTrigger`,
+			webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e09',
+			parameters: { points: ['app.moderation.input', 'app.moderation.output'], responseMode: 'responseNode' },
+			credentials: EXT_CRED,
+		},
+	),
 	// Unpublished copies of the examples, for the editor's "Listen for test event".
 	ekTest: { ...retrieveExample, id: 'e2eEKnowTest0001', name: 'EK: test URL', nodes: retrieveExample.nodes.map((n) => (n.webhookId ? { ...n, webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e04' } : n)) },
 	extTest: { ...moderationExample, id: 'e2eExtTest000001', name: 'Extension: test URL', nodes: moderationExample.nodes.map((n) => (n.webhookId ? { ...n, webhookId: 'd1f7e4a0-5c3b-4e2d-9a1f-0000000e2e05' } : n)) },
@@ -116,12 +184,13 @@ beforeAll(async () => {
 	);
 	await instance.importCredentials(credentialsFor(server));
 	await instance.importWorkflows([retrieveExample, moderationExample, askApp, ...Object.values(workflows)]);
-	for (const id of [retrieveExample.id, moderationExample.id, askApp.id as string, workflows.ekFails.id as string, workflows.extData.id as string, workflows.extFails.id as string]) await instance.publish(id);
+	const published = [workflows.ekFails, workflows.extData, workflows.extFails, workflows.respondRecords, workflows.respondError, workflows.respondModeration];
+	for (const id of [retrieveExample.id, moderationExample.id, askApp.id as string, ...published.map((w) => w.id as string)]) await instance.publish(id);
 	await instance.start();
 	cookie = await instance.login();
 	// n8n registers published webhooks after it starts answering: until then they are 404s.
-	const hooks = [retrieveExample, workflows.ekFails].map((w) => prod(w, 'retrieval'));
-	hooks.push(...[moderationExample, workflows.extData, workflows.extFails].map((w) => prod(w, 'extension')), `${instance.url}/webhook/dify-e2e-ask-n8n`);
+	const hooks = [retrieveExample, workflows.ekFails, workflows.respondRecords, workflows.respondError].map((w) => prod(w, 'retrieval'));
+	hooks.push(...[moderationExample, workflows.extData, workflows.extFails, workflows.respondModeration].map((w) => prod(w, 'extension')), `${instance.url}/webhook/dify-e2e-ask-n8n`);
 	const deadline = Date.now() + 60000;
 	for (const url of hooks) {
 		while ((await call(url, '', { method: 'POST', json: {} })).status === 404) {
@@ -269,6 +338,49 @@ describe('Dify Extension Trigger (example "Moderation by n8n" and an external da
 		const r = await moderateInput(prod(workflows.extFails, 'extension'), KEY, { appId: 'a', inputs: {}, query: 'q' }, dify);
 		expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^Reached maximum retries \(3\) for URL /) });
 		expect((await finished(workflows.extFails.id as string, 4)).map((e) => e.status)).toEqual(Array(4).fill('error'));
+	});
+});
+
+describe('Respond to Dify (triggers set to "Using \'Respond to Dify\' Node", production URL)', () => {
+	const ask = (wf: Wf, s: Partial<Parameters<typeof retrieveExternalKnowledge>[2]> = {}) =>
+		retrieveExternalKnowledge(endpoint(prod(wf, 'retrieval')), KEY, { knowledgeId: 'tea', query: 'steep tea', topK: 3, ...s }, dify);
+
+	it('Retrieval Records: unsorted results become top_k records, best first, none under Dify\'s threshold, metadata objects', async () => {
+		const r = await ask(workflows.respondRecords, { topK: 3, scoreThresholdEnabled: true, scoreThreshold: 0.5 });
+		expect(r.ok && r.records).toEqual([
+			{ content: 'Green tea: 80 °C, 2 minutes.', score: 0.92, title: 'Green tea', metadata: { path: 'green.md' } },
+			{ content: 'Black tea: 95 °C, 4 minutes.', score: 0.81, title: 'Black tea', metadata: { path: 'black.md' } },
+			{ content: 'Oolong: 90 °C, 3 minutes.', score: 0.55, title: 'Oolong', metadata: {} },
+		]);
+		expect(r.ok && r.documents[2]).toEqual({ page_content: 'Oolong: 90 °C, 3 minutes.', metadata: { score: 0.55, title: 'Oolong' }, provider: 'external' });
+	});
+
+	it('Retrieval Records with Dify\'s threshold off keeps every score, still sorted; top_k 1 keeps the best', async () => {
+		const all = await ask(workflows.respondRecords, { topK: 10 });
+		expect(all.ok && all.records.map((x) => (x as { title: string }).title)).toEqual(['Green tea', 'Black tea', 'Oolong', 'White tea', 'Coffee']);
+		expect(all.ok && all.documents.every((d) => typeof d.metadata === 'object' && d.metadata !== null)).toBe(true);
+		const one = await ask(workflows.respondRecords, { topK: 1 });
+		expect(one.ok && one.records.map((x) => (x as { title: string }).title)).toEqual(['Green tea']);
+	});
+
+	it('Error on a failed node\'s error output: Dify gets {error_code, error_msg} with 500, retries three times and reports the failure', async () => {
+		const r = await ask(workflows.respondError);
+		expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/^Reached maximum retries \(3\) for URL /) });
+		// n8n's Code node adds the line of the error to its message.
+		expect(r.attempts.map((a) => [a.status, a.text && JSON.parse(a.text)])).toEqual(Array(4).fill([500, { error_code: 500, error_msg: 'the database is down [line 1]' }]));
+		expect(await finished(workflows.respondError.id as string, 4)).toHaveLength(4);
+	});
+
+	it('Extension Answer: the item becomes the moderation verdict Dify applies, for input and output', async () => {
+		const url = prod(workflows.respondModeration, 'extension');
+		expect(await moderateInput(url, KEY, { appId: 'app-1', inputs: {}, query: 'My password is hunter2' }, dify)).toMatchObject({
+			ok: true,
+			flagged: true,
+			action: 'direct_output',
+			answer: 'Please do not share passwords.',
+		});
+		expect(await moderateInput(url, KEY, { appId: 'app-1', inputs: { topic: 'tea' }, query: 'Which tea?' }, dify)).toMatchObject({ ok: true, flagged: false, query: 'Which tea?', inputs: { topic: 'tea' } });
+		expect(await moderateOutput(url, KEY, { appId: 'app-1', text: 'Your Password is on the note.' }, dify)).toMatchObject({ ok: true, flagged: true, action: 'overridden', text: 'Your *** is on the note.' });
 	});
 });
 

@@ -37,6 +37,7 @@ import { DifyTrigger } from '../../nodes/DifyTrigger/DifyTrigger.node';
 import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExtensionTrigger.node';
 import { DifyExternalKnowledgeTrigger } from '../../nodes/DifyExternalKnowledgeTrigger/DifyExternalKnowledgeTrigger.node';
 import { DifyWebhookCall } from '../../nodes/DifyWebhookCall/DifyWebhookCall.node';
+import { DifyRespond } from '../../nodes/DifyRespond/DifyRespond.node';
 
 export const CREDENTIAL_TYPES: Record<string, ICredentialType> = {
 	difyApi: new DifyApi(),
@@ -106,6 +107,7 @@ const NODE_TYPES: Record<string, INodeType> = {
 	'dify.difyExternalKnowledgeTrigger': new DifyExternalKnowledgeTrigger(),
 	'dify.difyExtensionTrigger': new DifyExtensionTrigger(),
 	'dify.difyWebhookCall': new DifyWebhookCall(),
+	'dify.difyRespond': new DifyRespond(),
 };
 
 /** Lets a test add a node type of its own (the webhook harness's stand-in for the workflow after a trigger). */

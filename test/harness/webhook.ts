@@ -3,7 +3,8 @@
  * node's `webhook()` in n8n-core's WebhookContext (credentials, parameters, request and response
  * objects), and when the node hands over items the rest of the workflow runs in n8n-core's
  * WorkflowExecute. What n8n's server adds around that (routing by path, the JSON body parser, the
- * answer after the workflow in "When Last Node Finishes" mode, its 500 "Error in workflow") is
+ * answer after the workflow in "When Last Node Finishes" mode, in "Using 'Respond to Dify' Node" mode
+ * the answer a node sends through n8n's sendResponse hook, its 500 "Error in workflow") is
  * reproduced here after n8n 2.41's webhook-helpers; the e2e suite checks the real thing.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
@@ -15,6 +16,7 @@ import {
 	type ICredentialDataDecryptedObject,
 	type IDataObject,
 	type IExecuteFunctions,
+	type IExecuteResponsePromiseData,
 	type INode,
 	type INodeExecutionData,
 	type INodeType,
@@ -45,7 +47,14 @@ class AnswerNode implements INodeType {
 	async execute(this: IExecuteFunctions): Promise<INodeExecutionData[][]> {
 		const answer = ANSWERS.get(this.getNode().parameters.answerId as string);
 		if (!answer) throw new Error('no answer registered');
-		return [await answer(this.getInputData())];
+		try {
+			return [await answer(this.getInputData())];
+		} catch (error) {
+			// As n8n's Code node does: with "continue (using error output)" the error becomes an item
+			// {error}, which n8n routes to the node's error output.
+			if (this.continueOnFail()) return [[{ json: { error: (error as Error).message } }]];
+			throw error;
+		}
 	}
 }
 
@@ -57,6 +66,8 @@ export interface ServedTrigger {
 	url: string;
 	/** Items the trigger handed to the workflow, one entry per started execution. */
 	executions: IDataObject[][];
+	/** The error message of each execution that failed (n8n shows it in the execution list). */
+	failures: string[];
 	close(): Promise<void>;
 }
 
@@ -66,6 +77,10 @@ export interface ServeOptions {
 	credentialType: string;
 	credentials: ICredentialDataDecryptedObject;
 	answer: Answer;
+	/** Parameters of a Respond to Dify node after the Answer node (the trigger's responseMode decides whether n8n waits for it). */
+	respond?: IDataObject;
+	/** Parameters of a Respond to Dify node on the Answer node's error output (its Settings: On Error = continue (using error output)). */
+	respondOnError?: IDataObject;
 }
 
 let counter = 0;
@@ -113,12 +128,23 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 		credentials: { [options.credentialType]: { id: 'cred-1', name: 'Dify test' } },
 	};
 	const answerNode: INode = { id: 'answer', name: 'Answer', type: 'test.answer', typeVersion: 1, position: [200, 0], parameters: { answerId } };
+	const nodes = [trigger, answerNode];
+	const answerOutputs: Array<Array<{ node: string; type: 'main'; index: number }>> = [[]];
+	if (options.respond) {
+		nodes.push({ id: 'respond', name: 'Respond to Dify', type: 'dify.difyRespond', typeVersion: 1, position: [400, 0], parameters: options.respond as INode['parameters'] });
+		answerOutputs[0].push({ node: 'Respond to Dify', type: 'main', index: 0 });
+	}
+	if (options.respondOnError) {
+		answerNode.onError = 'continueErrorOutput';
+		nodes.push({ id: 'respond-error', name: 'Respond with Error', type: 'dify.difyRespond', typeVersion: 1, position: [400, 200], parameters: options.respondOnError as INode['parameters'] });
+		answerOutputs[1] = [{ node: 'Respond with Error', type: 'main', index: 0 }];
+	}
 	const nodeTypes = new TestNodeTypes();
 	const workflow = new Workflow({
 		id: `wh-${id}`,
 		name: 'webhook',
-		nodes: [trigger, answerNode],
-		connections: { Dify: { main: [[{ node: 'Answer', type: 'main', index: 0 }]] } },
+		nodes,
+		connections: { Dify: { main: [[{ node: 'Answer', type: 'main', index: 0 }]] }, Answer: { main: answerOutputs } },
 		active: true,
 		nodeTypes,
 		settings: { executionOrder: 'v1' },
@@ -127,16 +153,20 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 	const description = nodeType.description.webhooks![0] as IWebhookDescription;
 	const path = `/webhook/${webhookId}/${description.path}`;
 	const executions: IDataObject[][] = [];
+	const failures: string[] = [];
 
 	const additional = (req?: IncomingMessage & { body?: unknown }, res?: ServerResponse) =>
 		({
 			credentialsHelper: new TestCredentialsHelper({ [options.credentialType]: options.credentials }),
-			hooks: new ExecutionLifecycleHooks('webhook', `exec-${id}`, { id: workflow.id, name: workflow.name, nodes: [trigger, answerNode], connections: {}, settings: {} } as never),
+			hooks: new ExecutionLifecycleHooks('webhook', `exec-${id}`, { id: workflow.id, name: workflow.name, nodes, connections: {}, settings: {} } as never),
 			externalSecretsProxy: new ExternalSecretsProxy(),
 			executionId: `exec-${id}`,
 			variables: {},
 			webhookBaseUrl: 'http://127.0.0.1/webhook',
 			webhookTestBaseUrl: 'http://127.0.0.1/webhook-test',
+			// n8n's resume URLs ($execution.resumeUrl), which n8n-core builds for every expression context.
+			webhookWaitingBaseUrl: 'http://127.0.0.1/webhook-waiting',
+			formWaitingBaseUrl: 'http://127.0.0.1/form-waiting',
 			httpRequest: req,
 			httpResponse: res,
 		}) as unknown as IWorkflowExecuteAdditionalData;
@@ -162,16 +192,34 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 			return;
 		}
 		executions.push(result.workflowData[0].map((i) => i.json));
-		const run = await new WorkflowExecute(additional(), 'webhook').run({
+		const runAdditional = additional();
+		// "Using 'Respond to Dify' Node": n8n answers with the first response a node sends, at once.
+		const byNode = options.parameters.responseMode === 'responseNode';
+		let responded = false;
+		runAdditional.hooks!.addHandler('sendResponse', async (response: IExecuteResponsePromiseData) => {
+			if (!byNode || responded) return;
+			responded = true;
+			reply.status(Number(response.statusCode ?? 200)).json(response.body);
+		});
+		const run = await new WorkflowExecute(runAdditional, 'webhook').run({
 			workflow,
 			startNode: trigger,
 			triggerToStartFrom: { name: 'Dify', data: { startTime: Date.now(), executionTime: 0, executionIndex: 0, source: [], data: { main: result.workflowData } } },
 		} as never);
 		const last = run.data.resultData.lastNodeExecuted;
 		const task = last ? run.data.resultData.runData[last]?.[0] : undefined;
+		const failure = run.data.resultData.error ?? task?.error;
+		if (failure) failures.push(failure.message);
+		if (responded) return;
 		if (run.data.resultData.error || task?.error) {
 			if (process.env.HARNESS_DEBUG) console.log(run.data.resultData.error ?? task?.error);
 			reply.status(500).json({ message: 'Error in workflow' });
+			return;
+		}
+		if (byNode) {
+			// The workflow ended without a Respond node answering: n8n sends 200 with an empty body.
+			reply.status(200);
+			res.end();
 			return;
 		}
 		const first = task?.data?.main?.[0]?.[0];
@@ -196,6 +244,7 @@ export async function serveTrigger(options: ServeOptions): Promise<ServedTrigger
 	return {
 		url: `http://127.0.0.1:${port}${path}`,
 		executions,
+		failures,
 		close: async () => {
 			ANSWERS.delete(answerId);
 			server.closeAllConnections();

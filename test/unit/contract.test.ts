@@ -20,6 +20,7 @@ import { DifyExtensionTrigger } from '../../nodes/DifyExtensionTrigger/DifyExten
 import { DifyWebhookCall } from '../../nodes/DifyWebhookCall/DifyWebhookCall.node';
 import { DIFY_WEBHOOK_CALL } from '../../nodes/DifyWebhookCall/operations';
 import { DifyWebhookTriggerApi } from '../../credentials/DifyWebhookTriggerApi.credentials';
+import { DifyRespond } from '../../nodes/DifyRespond/DifyRespond.node';
 
 const ROOT = resolve(__dirname, '../..');
 const CONTRACT = readFileSync(resolve(ROOT, 'docs/contract.md'), 'utf8');
@@ -307,5 +308,24 @@ describe('route coverage (docs/contract.md, "Route coverage")', () => {
 			}
 		}
 		expect(unknown).toEqual([]);
+	});
+});
+
+describe('Respond to Dify contract', () => {
+	it('keeps its type name, display name and parameter values, and needs no credential', () => {
+		const node = new DifyRespond();
+		const { description } = node;
+		const row = table('Nodes').find((r) => code(r[0]) === description.name);
+		expect(row?.[1]).toBe(description.displayName);
+		expect(row?.[2]).toBe('—');
+		expect(description.credentials).toBeUndefined();
+		expect(pkg.n8n.nodes).toContain(`dist/nodes/${node.constructor.name}/${node.constructor.name}.node.js`);
+		const section = CONTRACT.split(/^## /m).find((x) => x.startsWith('Respond to Dify'));
+		expect(section).toBeDefined();
+		for (const p of description.properties.filter((x) => x.type !== 'notice')) {
+			expect(section).toContain(`\`${p.name}\``);
+			const values = (p.type === 'options' ? p.options : p.type === 'collection' ? p.options : []) as Array<{ value?: string; name: string }>;
+			for (const o of values) expect(section).toContain(`\`${o.value ?? o.name}\``);
+		}
 	});
 });
