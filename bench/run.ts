@@ -212,7 +212,9 @@ async function main(): Promise<void> {
 				const previous = JSON.parse(readFileSync(rawFile, 'utf8')) as Results;
 				// P7's phase also measures P4 and P6 in queue mode: they travel together under `queue`.
 				for (const [key, value] of Object.entries(measured)) if (value !== undefined) (previous as unknown as Record<string, unknown>)[key] = value;
-				previous.remeasured = [...(previous.remeasured ?? []), { figures: only, date: new Date().toISOString(), seconds: (performance.now() - started) / 1000 }];
+				// An earlier re-measurement of the same figures is replaced, not kept beside this one.
+				const earlier = (previous.remeasured ?? []).filter((m) => !m.figures.every((f) => only.includes(f)));
+				previous.remeasured = [...earlier, { figures: only, date: new Date().toISOString(), seconds: (performance.now() - started) / 1000 }];
 				writeFileSync(rawFile, JSON.stringify(previous));
 				process.stdout.write(`\n${writeReport(previous, join(REPO, 'bench'))}\n\nbench/results.md and bench/results.json written again with ${only.join(', ')}\n`);
 			}
