@@ -433,6 +433,10 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		await slot('ai_languageModel').click();
 		await page.locator('[data-test-id="node-creator-item-name"]').getByText('OpenAI Chat Model', { exact: true }).first().click();
 		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Sandbox scripted model/);
+		// The sandbox's model speaks Chat Completions, not the Responses API n8n's node uses by default.
+		const responsesApi = byTestId('parameter-input-responsesApiEnabled', ndv());
+		await responsesApi.locator('.el-switch').first().click();
+		await until('"Use Responses API" off', () => responsesApi.locator('[role="switch"]').first().getAttribute('aria-checked'), (v) => v === 'false');
 		await closeNode();
 		// The tool: Dify Knowledge from the Tool slot, searching in the panel.
 		await slot('ai_tool').click();
@@ -469,11 +473,16 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 				const r = await instance.request(`/rest/workflows/${id}`, { headers: { cookie: restCookie } });
 				return (r.json as { data: { nodes: Array<SavedNode & { name: string }>; connections: Record<string, Record<string, Array<Array<{ node: string; type: string }>>>> } }).data;
 			},
-			(d) => d.nodes.some((n) => n.type === 'n8n-nodes-dify-suite.difyKnowledgeTool'),
+			// n8n may have stored an earlier state of the new workflow before Ctrl+S: wait for the last one.
+			(d) => {
+				const t = d.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyKnowledgeTool');
+				return !!(t?.parameters.datasetId as { value?: string } | undefined)?.value && String(t?.parameters.query).includes('$fromAI');
+			},
 		);
 		const agent = saved.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.agent')!;
 		const model = saved.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')!;
 		const tool = saved.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyKnowledgeTool')!;
+		expect(model.parameters.responsesApiEnabled).toBe(false);
 		expect(saved.connections[model.name]?.ai_languageModel?.[0]).toEqual([expect.objectContaining({ node: agent.name, type: 'ai_languageModel' })]);
 		expect(saved.connections[tool.name]?.ai_tool?.[0]).toEqual([expect.objectContaining({ node: agent.name, type: 'ai_tool' })]);
 		// n8n leaves parameters at their defaults (Knowledge Base › Search) out of the saved workflow.
