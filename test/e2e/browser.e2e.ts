@@ -288,6 +288,9 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 
 	test('with the Chatbot app\'s credential, the Conversation list lists the User\'s conversation', async () => {
 		await selectCredential('difySandboxChat01');
+		// Credential's App follows first: a list opened while another field changes waits for a reopen
+		// in n8n (its list cache is keyed by the other parameters).
+		await hasValue(byTestId('rlc-input', credentialApp()), /^"Sandbox Chatbot": Dify Chatbot app \(mode "chat"\)$/);
 		await openConversationList();
 		const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'Chat about Earlier question here' });
 		await hasCount(item, 1);
