@@ -53,3 +53,15 @@ export function wrongAppTypeMessage(app: AppIdentity, asking?: { nodeDisplayName
 			: '';
 	return `The credential's API key belongs to the Dify ${type} app${name} (mode "${app.mode}"): ${use}${instead}.`;
 }
+
+/**
+ * One line naming the app a key belongs to, for the Credential's App field: its name, type and mode,
+ * and, when the asking node does not serve it, the node that does.
+ */
+export function appSummary(app: AppIdentity, asking: { nodeDisplayName: string; modes: string[] }): string {
+	const type = APP_TYPES[app.mode]?.typeName ?? app.mode;
+	const label = `${app.name ? `"${app.name}"` : 'An unnamed app'}: Dify ${type} app (mode "${app.mode}")`;
+	if (asking.modes.includes(app.mode)) return label;
+	const right = nodeForMode(app.mode);
+	return `${label}, not for the ${asking.nodeDisplayName} node: ${right ? `use it with the ${right} node` : 'use it with the node for that app type'}`;
+}

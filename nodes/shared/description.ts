@@ -1,6 +1,7 @@
 import { updateDisplayOptions } from 'n8n-workflow';
 import type { INodeProperties } from 'n8n-workflow';
 
+import { credentialAppProperty } from './methods/credentialApp';
 import type { DifyNodeSpec, ResourceSpec } from './types';
 
 function byName<T extends { name: string }>(a: T, b: T): number {
@@ -78,6 +79,8 @@ export function buildProperties(spec: DifyNodeSpec): INodeProperties[] {
 		options: [customApiCallOption(spec)],
 		default: CUSTOM_API_CALL,
 	});
+	// App nodes show the app of the credential's key above every operation's fields.
+	if (spec.credential === 'difyApi') properties.push({ ...credentialAppProperty, displayOptions: { hide: { resource: [CUSTOM_API_CALL] } } });
 	for (const resource of spec.resources) {
 		for (const op of resource.operations) {
 			const fields = typeof op.properties === 'function' ? op.properties(spec) : op.properties;

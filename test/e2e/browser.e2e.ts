@@ -12,6 +12,7 @@ import { join } from 'path';
 import { chromium, type BrowserContext, type Locator, type Page } from 'playwright-core';
 
 import { startDifyServer, type DifyServer } from '../dify-server';
+import { SANDBOX_DATASET_ID } from '../dify-server/generation';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
 import { REPO, credentialsFor, freshInstance } from './support';
 
@@ -23,7 +24,7 @@ const UI_MS = 60_000;
 const SAID =
 	'The credential\'s API key belongs to the Dify Workflow app "Sandbox Workflow" (mode "workflow"): use it with the Dify Workflow node, or select a credential with the API key of a Chatbot or Agent app in this Dify Chatbot node.';
 /** nodes/shared/methods/resourceMapping.ts (RELOAD_HINT): how to load the fields of another credential. */
-const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
+const RELOAD_HINT = "Selecting another credential loads its app's fields; if they do not appear, set Inputs to JSON and back to Fields From the App.";
 const OWNER = { email: 'owner@example.com', firstName: 'Sandbox', lastName: 'Owner', password: 'Sandbox-Owner-1' };
 
 if (!existsSync(CHROMIUM)) {
@@ -83,15 +84,43 @@ async function chooseInputs(mode: 'JSON' | 'Fields From the App'): Promise<void>
 	await hasValue(byTestId('parameter-input-inputMode', ndv()).locator('input'), new RegExp(`^${mode}$`));
 }
 
+/** The Credential's App field: which app the selected credential's key belongs to. */
+const credentialApp = () => byTestId('resource-locator-credentialApp', ndv());
+
+/** Opens the Credential's App list and returns its one entry's text. */
+async function credentialAppEntry(): Promise<string> {
+	await byTestId('rlc-input', credentialApp()).click();
+	const entry = page.locator('[data-test-id="rlc-item"]');
+	await hasCount(entry, 1);
+	const text = await entry.innerText();
+	await closeList();
+	return text.trim();
+}
+
+/** Closes the open node (its close button, or Escape) and waits until the canvas shows again. */
+async function closeNode(): Promise<void> {
+	const close = byTestId('ndv-close-button');
+	if (await close.isVisible()) await close.click();
+	else await page.keyboard.press('Escape');
+	await hasCount(page.locator('[data-test-id="ndv"]:visible'), 0);
+}
+
 /** Opens the Conversation picker's list (From list mode). */
 async function openConversationList(): Promise<void> {
 	await byTestId('rlc-input', byTestId('resource-locator-conversationId', ndv())).click();
 }
 
-async function closeConversationList(): Promise<void> {
+async function closeList(): Promise<void> {
 	// A click outside the dropdown closes it (Escape does not, in n8n 2.41's resource locator).
 	await byTestId('node-title-container', ndv()).click();
 	await hasCount(page.locator('[data-test-id="rlc-item"], [data-test-id="rlc-error-container"]'), 0);
+}
+
+/** Saves the open workflow (Ctrl+S) and returns its id once n8n has given it one. */
+async function saveWorkflow(): Promise<string> {
+	await page.keyboard.press('Control+s');
+	await page.waitForURL(/\/workflow\/(?!new)[^/?#]+/);
+	return /\/workflow\/([^/?#]+)/.exec(page.url())![1];
 }
 
 /** Polls until `ok` holds for what `probe` reads from the page (UI state, never a fixed wait). */
@@ -238,15 +267,20 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 
 	test('with a Workflow app\'s credential, the Conversation list says which app the key is for and which node to use', async () => {
 		await selectCredential('difySandboxWork01');
+		// Credential's App names the key's app as soon as another credential is selected.
+		await hasValue(
+			byTestId('rlc-input', credentialApp()),
+			/^"Sandbox Workflow": Dify Workflow app \(mode "workflow"\), not for the Dify Chatbot node: use it with the Dify Workflow node$/,
+		);
 		await openConversationList();
 		const error = byTestId('rlc-error-container');
 		await hasText(error, SAID);
 		await screenshot('wrong-app-type-in-list');
-		await closeConversationList();
+		await closeList();
 		// Fields From the App says the same, as the form's notice (n8n shows no load error's text).
 		await chooseInputs('Fields From the App');
 		await hasText(byTestId('empty-fields-notice', ndv()), SAID);
-		// n8n reloads these fields when Inputs changes, not when the credential does: the notice says so.
+		// n8n does not reload the fields when a node had no credential before: the notice says what to do.
 		await hasText(byTestId('empty-fields-notice', ndv()), RELOAD_HINT);
 		await screenshot('wrong-app-type-in-fields');
 		await chooseInputs('JSON');
@@ -254,12 +288,15 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 
 	test('with the Chatbot app\'s credential, the Conversation list lists the User\'s conversation', async () => {
 		await selectCredential('difySandboxChat01');
+		// Credential's App follows first: a list opened while another field changes waits for a reopen
+		// in n8n (its list cache is keyed by the other parameters).
+		await hasValue(byTestId('rlc-input', credentialApp()), /^"Sandbox Chatbot": Dify Chatbot app \(mode "chat"\)$/);
 		await openConversationList();
 		const item = page.locator('[data-test-id="rlc-item"]', { hasText: 'Chat about Earlier question here' });
 		await hasCount(item, 1);
 		await screenshot('conversation-list');
 		expect(seededConversation).toBeTruthy();
-		await closeConversationList();
+		await closeList();
 	}, 180_000);
 
 	test('"Fields From the App" shows the app\'s input fields', async () => {
@@ -288,6 +325,37 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 		await hasText(byTestId('node-title-container', ndv()), 'Custom Dify API call (HTTP Request node) for Dify Chatbot');
 		expect(await byTestId('node-title-container', ndv()).innerText()).not.toContain('__CUSTOM_API_CALL__');
 		await screenshot('custom-api-call');
+	}, 180_000);
+
+	test('Dify Workflow with the Chatbot credential n8n preselects: Credential\'s App and Fields From the App say so, and selecting the Workflow credential loads the workflow app\'s fields', async () => {
+		await page.goto(`${instance.url}/workflow/new`);
+		await byTestId('canvas-add-button').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('Dify Workflow');
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: 'Dify Workflow' }).first().click();
+		await page.getByText('Run a Dify workflow', { exact: true }).click();
+		// All app credentials share one type: n8n preselects the newest, the Chatbot app's.
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox \(Chatbot app\)$/);
+		expect(await credentialAppEntry()).toBe('"Sandbox Chatbot": Dify Chatbot app (mode "chat"), not for the Dify Workflow node: use it with the Dify Chatbot node');
+		await chooseInputs('Fields From the App');
+		const notice = byTestId('empty-fields-notice', ndv());
+		await hasText(
+			notice,
+			'The credential\'s API key belongs to the Dify Chatbot app "Sandbox Chatbot" (mode "chat"): use it with the Dify Chatbot node, or select a credential with the API key of a Workflow app in this Dify Workflow node.',
+		);
+		await screenshot('workflow-node-with-chatbot-credential');
+		// Only the credential changes: the fields follow it.
+		await selectCredential('difySandboxWork01');
+		const mapper = byTestId('resource-mapper-container', ndv());
+		await hasText(mapper, 'Inputs to Send');
+		await hasText(mapper, 'Text (text)');
+		await hasText(mapper, 'Tone (tone)');
+		await hasCount(notice, 0);
+		await hasValue(byTestId('rlc-input', credentialApp()), /^"Sandbox Workflow": Dify Workflow app \(mode "workflow"\)$/);
+		await screenshot('workflow-node-fields-follow-credential');
+		// And back: the wrong app's notice again, without touching Inputs.
+		await selectCredential('difySandboxChat01');
+		await hasText(notice, 'belongs to the Dify Chatbot app "Sandbox Chatbot"');
+		await hasValue(byTestId('rlc-input', credentialApp()), /not for the Dify Workflow node/);
 	}, 180_000);
 
 	test.each([
@@ -354,5 +422,91 @@ run('n8n editor in a browser (n8n 2.x, headless Chromium)', () => {
 			await savedAs(a);
 		}
 		await screenshot('trigger-event-changed');
+	}, 300_000);
+	test('a new workflow gets an AI Agent from the nodes panel, its OpenAI Chat Model on the sandbox, and Dify Knowledge as a tool from the Tool slot, with $fromAI', async () => {
+		await page.goto(`${instance.url}/workflow/new`);
+		await byTestId('node-creator-plus-button').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('AI Agent');
+		await page.locator('[data-test-id="node-creator-item-name"]').getByText('AI Agent', { exact: true }).first().click();
+		await hasText(byTestId('node-title-container', ndv()), 'AI Agent');
+		await closeNode();
+		const slot = (type: string) =>
+			page.locator(`[data-test-id="canvas-node-input-handle"][data-connection-type="${type}"][data-node-name="AI Agent"] [data-test-id="canvas-handle-plus"]`).first();
+		// The chat model: n8n's OpenAI Chat Model with the sandbox's OpenAI-compatible credential.
+		await slot('ai_languageModel').click();
+		await page.locator('[data-test-id="node-creator-item-name"]').getByText('OpenAI Chat Model', { exact: true }).first().click();
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Sandbox scripted model/);
+		// The sandbox's model speaks Chat Completions, not the Responses API n8n's node uses by default.
+		const responsesApi = byTestId('parameter-input-responsesApiEnabled', ndv());
+		await responsesApi.locator('.el-switch').first().click();
+		await until('"Use Responses API" off', () => responsesApi.locator('[role="switch"]').first().getAttribute('aria-checked'), (v) => v === 'false');
+		await closeNode();
+		// The tool: Dify Knowledge from the Tool slot, searching in the panel.
+		await slot('ai_tool').click();
+		await byTestId('node-creator-search-bar').locator('input').or(byTestId('node-creator-search-bar')).first().fill('Dify Knowledge');
+		await page.locator('[data-test-id="node-creator-item-name"]', { hasText: /^\s*Dify Knowledge( Tool)?\s*$/ }).first().click();
+		const action = page.getByText('Search a Dify knowledge base', { exact: true }).first();
+		// n8n may list the tool's actions first (the action then picks the operation) or open the node.
+		const shown = await until(
+			'the Dify Knowledge tool\'s actions or its form',
+			async () => ((await action.isVisible()) ? 'actions' : (await ndv().isVisible()) ? 'form' : ''),
+			(v) => v !== '',
+		);
+		if (shown === 'actions') await action.click();
+		await hasValue(byTestId('node-credentials-select', ndv()).locator('input'), /^Dify sandbox \(Knowledge\)$/);
+		await screenshot('agent-tool-added');
+		// Resource and operation are the retrieval's; the knowledge base comes from the list.
+		await byTestId('rlc-input', byTestId('resource-locator-datasetId', ndv())).click();
+		await page.locator('[data-test-id="rlc-item"]', { hasText: 'Sandbox Knowledge' }).first().click();
+		await hasCount(page.locator('[data-test-id="rlc-item"]'), 0);
+		// Query: "Let the model define this parameter" ($fromAI).
+		// The button sits in the field's label row: the nearest enclosing element that has one is Query's.
+		const query = byTestId('parameter-input-query', ndv());
+		await query.hover();
+		await query.locator('xpath=ancestor::*[.//*[@data-test-id="from-ai-override-button"]][1]').locator('[data-test-id="from-ai-override-button"]').first().click();
+		await hasCount(query, 0);
+		await screenshot('agent-tool-from-ai');
+		await closeNode();
+		await screenshot('agent-canvas');
+		const id = await saveWorkflow();
+		restCookie ||= await instance.login(OWNER);
+		const saved = await until(
+			'the saved AI Agent with a chat model and a Dify Knowledge tool',
+			async () => {
+				const r = await instance.request(`/rest/workflows/${id}`, { headers: { cookie: restCookie } });
+				return (r.json as { data: { nodes: Array<SavedNode & { name: string }>; connections: Record<string, Record<string, Array<Array<{ node: string; type: string }>>>> } }).data;
+			},
+			// n8n may have stored an earlier state of the new workflow before Ctrl+S: wait for the last one.
+			(d) => {
+				const t = d.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyKnowledgeTool');
+				return !!(t?.parameters.datasetId as { value?: string } | undefined)?.value && String(t?.parameters.query).includes('$fromAI');
+			},
+		);
+		const agent = saved.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.agent')!;
+		const model = saved.nodes.find((n) => n.type === '@n8n/n8n-nodes-langchain.lmChatOpenAi')!;
+		const tool = saved.nodes.find((n) => n.type === 'n8n-nodes-dify-suite.difyKnowledgeTool')!;
+		expect(model.parameters.responsesApiEnabled).toBe(false);
+		expect(saved.connections[model.name]?.ai_languageModel?.[0]).toEqual([expect.objectContaining({ node: agent.name, type: 'ai_languageModel' })]);
+		expect(saved.connections[tool.name]?.ai_tool?.[0]).toEqual([expect.objectContaining({ node: agent.name, type: 'ai_tool' })]);
+		// n8n leaves parameters at their defaults (Knowledge Base › Search) out of the saved workflow.
+		expect([tool.parameters.resource ?? 'dataset', tool.parameters.operation ?? 'retrieve']).toEqual(['dataset', 'retrieve']);
+		expect(tool.parameters.datasetId).toMatchObject({ mode: 'list', value: SANDBOX_DATASET_ID });
+		// n8n marks the expression it wrote (a comment before the call).
+		expect(String(tool.parameters.query)).toMatch(/^=\{\{ (\/\*[\w-]+\*\/ )?\$fromAI\('Query', ``, 'string'\) \}\}$/);
+		expect(tool.credentials?.difyKnowledgeApi?.name).toBe('Dify sandbox (Knowledge)');
+	}, 300_000);
+	test('that AI Agent answers in n8n\'s chat: the model calls the Dify Knowledge tool and answers with its passage', async () => {
+		// The workflow of the previous test is still open; the sandbox's scripted model calls the tool
+		// whose name shares words with the question, with the quoted part as its Query.
+		const before = server.requests.filter((r) => r.path.endsWith('/retrieve')).length;
+		await byTestId('workflow-chat-button').click();
+		const chat = byTestId('canvas-chat');
+		const input = chat.locator('textarea').first();
+		await input.fill('Search the knowledge base: "When are refunds processed?"');
+		await input.press('Enter');
+		await hasText(chat, 'Refunds are processed within 14 days of the request.');
+		await screenshot('agent-chat-answer');
+		const retrieve = server.requests.filter((r) => r.path.endsWith('/retrieve')).slice(before);
+		expect(retrieve.map((r) => r.json)).toEqual([{ query: 'When are refunds processed?' }]);
 	}, 300_000);
 });

@@ -62,7 +62,7 @@ describe('a credential whose key belongs to another app type', () => {
 	it('Fields From the App says it too (as the form\'s notice), although Dify serves the workflow app\'s form', async () => {
 		expect(await notice('dify.difyChatbot', server().keys.workflow)).toEqual({ fields: [], emptyFieldsNotice: expect.stringMatching(/^The credential's API key belongs to the Dify Workflow app/) });
 		expect((await notice('dify.difyChatbot', server().keys.workflow)).emptyFieldsNotice).toContain(SAID);
-		// n8n reloads the fields when Inputs changes, not when the credential does: the notice says how.
+		// n8n does not reload the fields when the node had no credential before: the notice says how.
 		expect((await notice('dify.difyChatbot', server().keys.workflow)).emptyFieldsNotice).toContain(RELOAD_HINT);
 		expect((await notice('dify.difyWorkflow', server().keys.advancedChat)).emptyFieldsNotice).toContain(
 			'The credential\'s API key belongs to the Dify Chatflow app "Sandbox Chatflow" (mode "advanced-chat"): use it with the Dify Chatflow node, or select a credential with the API key of a Workflow app in this Dify Workflow node.',
@@ -75,5 +75,37 @@ describe('a credential whose key belongs to another app type', () => {
 		expect(rejected.fields).toEqual([]);
 		expect(rejected.emptyFieldsNotice).toMatch(/^Dify error unauthorized: Access token is invalid Dify rejected the API key\./);
 		expect(rejected.emptyFieldsNotice).not.toContain('app-not-a-real-key-000000');
+	});
+});
+
+describe("Credential's App: the app the credential's key belongs to, as one list entry", () => {
+	const app = async (type: string, key: string) =>
+		(await runListSearch({
+			type,
+			method: 'searchCredentialApp',
+			parameters: { resource: 'message', operation: 'send' },
+			credentials: { difyApi: { baseUrl: server().apiBase, apiKey: key } },
+		})) as INodeListSearchResult;
+
+	it('names the app, its type and mode, with one value for every credential', async () => {
+		expect((await app('dify.difyChatbot', server().keys.chat)).results).toEqual([{ name: '"Sandbox Chatbot": Dify Chatbot app (mode "chat")', value: 'credential' }]);
+		expect((await app('dify.difyChatbot', server().keys.agentChat)).results).toEqual([{ name: '"Sandbox Agent": Dify Agent app (mode "agent-chat")', value: 'credential' }]);
+		expect(server().requests.filter((r) => r.path === '/info')).toHaveLength(2);
+	});
+
+	it('says when the key belongs to an app of another type, and which node serves it', async () => {
+		expect((await app('dify.difyChatbot', server().keys.workflow)).results).toEqual([
+			{ name: '"Sandbox Workflow": Dify Workflow app (mode "workflow"), not for the Dify Chatbot node: use it with the Dify Workflow node', value: 'credential' },
+		]);
+		expect((await app('dify.difyWorkflow', server().keys.advancedChat)).results[0].name).toBe(
+			'"Sandbox Chatflow": Dify Chatflow app (mode "advanced-chat"), not for the Dify Workflow node: use it with the Dify Chatflow node',
+		);
+	});
+
+	it('a rejected key is an entry saying why (so the editor keeps the value), without the key', async () => {
+		const [entry] = (await app('dify.difyChatbot', 'app-not-a-real-key-000000')).results;
+		expect(entry.value).toBe('credential');
+		expect(entry.name).toMatch(/^Cannot read the app: Dify error unauthorized: Access token is invalid Dify rejected the API key\./);
+		expect(entry.name).not.toContain('app-not-a-real-key-000000');
 	});
 });

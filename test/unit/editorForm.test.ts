@@ -96,4 +96,18 @@ describe('field order and words', () => {
 			expect(JSON.stringify(mapper)).not.toMatch(/column/i);
 		}
 	});
+
+	it("Credential's App is on every operation's form (not Custom API Call's), and Fields From the App depend on its entry's name", () => {
+		for (const d of [chatbot, chatflow, completion, workflow]) {
+			const app = d.properties.find((p) => p.name === 'credentialApp')!;
+			expect(app.displayOptions).toEqual({ hide: { resource: ['__CUSTOM_API_CALL__'] } });
+			// n8n 2.41 refreshes a list entry on a credential switch only for a set value, in list mode.
+			expect(app.modes!.map((m) => m.name)).toEqual(['list']);
+			expect(app.default).toMatchObject({ mode: 'list', value: 'credential' });
+			// Before the operation's own fields.
+			expect(d.properties.indexOf(app)).toBeLessThan(d.properties.findIndex((p) => p.name === 'inputMode'));
+			const mapper = d.properties.find((p) => p.name === 'inputFields')!;
+			expect(mapper.typeOptions!.loadOptionsDependsOn).toEqual(['inputMode', 'credentialApp.cachedResultName']);
+		}
+	});
 });

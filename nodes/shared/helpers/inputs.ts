@@ -36,7 +36,9 @@ export function inputsProperties(jsonDescription: string): INodeProperties[] {
 			default: { mappingMode: 'defineBelow', value: null },
 			required: true,
 			typeOptions: {
-				loadOptionsDependsOn: ['inputMode'],
+				// The Credential's App entry's name changes with the credential (nodes/shared/methods/credentialApp.ts):
+				// n8n reloads these fields on that, as it does when Inputs changes.
+				loadOptionsDependsOn: ['inputMode', 'credentialApp.cachedResultName'],
 				// No automatic mapping: n8n would label its mode picker "Mapping Column Mode / Map Each
 				// Column Manually" (fixed words), and inputs are set one by one, with expressions.
 				resourceMapper: {

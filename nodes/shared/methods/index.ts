@@ -1,6 +1,7 @@
+import { searchCredentialApp } from './credentialApp';
 import { searchConversations } from './listSearch';
 import { getAppInputs } from './resourceMapping';
 
-export const listSearch = { searchConversations };
+export const listSearch = { searchConversations, searchCredentialApp };
 
 export const resourceMapping = { getAppInputs };

@@ -38,10 +38,11 @@ export function inputField(item: IDataObject): ResourceMapperField | undefined {
 }
 
 /**
- * n8n 2.41 loads these fields again when Inputs changes, not when the credential does (its resource
- * mapper follows parameters only), so the notice of a failed load says how to reload.
+ * n8n 2.41 loads these fields again when a parameter they depend on changes: Inputs, or the name in
+ * Credential's App, which n8n refreshes when another credential is selected. It does not refresh it
+ * when the node had no credential before, so the notice of a failed load also says how to reload.
  */
-export const RELOAD_HINT = 'After selecting another credential, set Inputs to JSON and back to Fields From the App to load its fields.';
+export const RELOAD_HINT = "Selecting another credential loads its app's fields; if they do not appear, set Inputs to JSON and back to Fields From the App.";
 
 export async function getAppInputs(this: ILoadOptionsFunctions): Promise<ResourceMapperFields> {
 	const target = loadTarget.call(this);
