@@ -3,9 +3,14 @@
  * credentials are imported (and encrypted) by n8n, workflows run with `n8n execute --id` against the
  * Dify sandbox, and the assertions read the execution JSON n8n prints.
  */
+import { existsSync, readFileSync } from 'fs';
+import { join } from 'path';
+
 import { startDifyServer, type DifyServer } from '../dify-server';
 import { SAMPLES } from '../dify-server/samples';
 import type { N8nInstance } from '../../scripts/lib/n8n-instance';
+import { NEEDS_INTERNET } from '../../scripts/lib/banner';
+import { countPackages, expectedPackages } from '../../scripts/n8n-runtime';
 import {
 	LINE,
 	PACKAGE,
@@ -18,6 +23,8 @@ import {
 	freshInstance,
 	outputOf,
 	packageNodes,
+	REPO,
+	runtime,
 	type Item,
 } from './support';
 
@@ -191,6 +198,22 @@ afterAll(async () => {
 });
 
 beforeEach(() => server.reset());
+
+test(`the n8n ${LINE}.x runtime holds exactly the top-level packages its installer announced`, () => {
+	const rt = runtime();
+	const expected = expectedPackages(join(REPO, 'scripts', 'runtime', `n8n-${LINE}`, 'package-lock.json'));
+	if (!expected) throw new Error(`scripts/runtime/n8n-${LINE}/package-lock.json could not be read`);
+	expect(countPackages(join(rt.dir, 'node_modules'))).toBe(expected.topLevel);
+	expect(existsSync(join(rt.dir, 'runtime.json'))).toBe(true);
+});
+
+test(`what the npm start banner says is true in n8n ${LINE}.x: the public chat page loads from ${NEEDS_INTERNET.host}, the editor page from nowhere outside`, () => {
+	const nm = join(runtime().dir, 'node_modules');
+	const template = readFileSync(join(nm, '@n8n/n8n-nodes-langchain/dist/nodes/trigger/ChatTrigger/templates.js'), 'utf8');
+	expect(template).toContain(`https://${NEEDS_INTERNET.host}/npm/@n8n/chat/dist/chat.bundle.es.js`);
+	const editor = readFileSync(join(nm, 'n8n-editor-ui/dist/index.html'), 'utf8');
+	expect(editor.match(/(?:src|href)="https?:\/\/[^"]+"/g) ?? []).toEqual([]);
+});
 
 test(`n8n ${LINE}.x loads every node of the package from its community-package folder`, async () => {
 	const types = await instance.exportNodes();
