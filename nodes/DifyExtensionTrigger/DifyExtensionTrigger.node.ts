@@ -4,6 +4,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { checkBearer } from '../shared/inbound/bearerKey';
 import { testInboundKey } from '../shared/inbound/keyTest';
 import { consoleRegisteredEndpoint, replyNow } from '../shared/inbound/reply';
+import { respondField } from '../shared/inbound/respondField';
 import { extensionError, parseExtensionBody, unhandledAnswer } from './extensionRequest';
 
 export class DifyExtensionTrigger implements INodeType {
@@ -48,16 +49,7 @@ export class DifyExtensionTrigger implements INodeType {
 				default: ['app.external_data_tool.query', 'app.moderation.input', 'app.moderation.output'],
 				description: 'The points this workflow handles. Others are answered by the node: an empty result, or "not flagged".',
 			},
-			{
-				displayName: 'Respond',
-				name: 'responseMode',
-				type: 'options',
-				options: [
-					{ name: 'When Last Node Finishes', value: 'lastNode', description: "Answers with the first item of the last node that ran, which must be in Dify's shape" },
-					{ name: "Using 'Respond to Dify' Node", value: 'responseNode', description: 'Answers with what a Respond to Dify node sends: records, an answer or an error' },
-				],
-				default: 'lastNode',
-			},
+			respondField,
 		],
 	};
 

@@ -4,6 +4,7 @@ import type { INodeType, INodeTypeDescription, IWebhookFunctions, IWebhookRespon
 import { checkBearer } from '../shared/inbound/bearerKey';
 import { testInboundKey } from '../shared/inbound/keyTest';
 import { consoleRegisteredEndpoint, replyNow } from '../shared/inbound/reply';
+import { respondField } from '../shared/inbound/respondField';
 import { EXTERNAL_KNOWLEDGE_ERRORS, errorBody, malformedBody } from './externalKnowledgeErrors';
 import { knowledgeIdAllowed, parseRetrievalBody } from './retrievalRequest';
 
@@ -45,16 +46,7 @@ export class DifyExternalKnowledgeTrigger implements INodeType {
 				placeholder: 'e.g. handbook, faq',
 				description: 'The External Knowledge IDs this workflow serves, separated by commas. Dify gets error 2001 for any other. Empty: every ID.',
 			},
-			{
-				displayName: 'Respond',
-				name: 'responseMode',
-				type: 'options',
-				options: [
-					{ name: 'When Last Node Finishes', value: 'lastNode', description: "Answers with the first item of the last node that ran, which must be in Dify's shape" },
-					{ name: "Using 'Respond to Dify' Node", value: 'responseNode', description: 'Answers with what a Respond to Dify node sends: records, an answer or an error' },
-				],
-				default: 'lastNode',
-			},
+			respondField,
 		],
 	};
 

@@ -1,6 +1,7 @@
 import { NodeConnectionTypes, NodeOperationError } from 'n8n-workflow';
 import type { IDataObject, IExecuteFunctions, INodeExecutionData, INodeType, INodeTypeDescription } from 'n8n-workflow';
 
+import { RESPOND_WITH_NODE_LABEL } from '../shared/inbound/respondField';
 import { DEFAULT_ERROR_STATUS, errorAnswer, errorText } from './errorAnswer';
 import { DIFY_ANSWER_FIELDS, buildExtensionAnswer, type AnswerFields } from './extensionAnswer';
 import { FieldProblem } from './itemFields';
@@ -173,7 +174,7 @@ async function respond(this: IExecuteFunctions, items: INodeExecutionData[]): Pr
 	}
 	if (call.responseMode !== 'responseNode') {
 		throw new NodeOperationError(this.getNode(), `"${call.name}" does not wait for this node`, {
-			description: `Set its "Respond" to "Using 'Respond to Dify' Node"; otherwise n8n answers Dify with the last node's first item and ignores this one.`,
+			description: `Set its "Respond" to "${RESPOND_WITH_NODE_LABEL}"; otherwise n8n answers Dify with the last node's first item and ignores this one.`,
 		});
 	}
 	const mode = this.getNodeParameter('mode', 0) as Mode;
