@@ -245,7 +245,7 @@ export interface P4Result {
 }
 
 /** POSTs to a streaming webhook and resolves with the time the first answer text ("item" chunk) arrived. */
-function firstItemAt(url: string, body: unknown): Promise<{ at: number; text: string }> {
+export function firstItemAt(url: string, body: unknown): Promise<{ at: number; text: string }> {
 	return new Promise((resolve, reject) => {
 		const data = Buffer.from(JSON.stringify(body));
 		let at = 0;

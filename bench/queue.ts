@@ -6,14 +6,13 @@
  *   P6  RSS growth of the workers while a workflow uploads a 100 MB file from `database` binary mode
  */
 import { rmSync } from 'fs';
-import { request as httpRequest } from 'http';
 import { join } from 'path';
 import { performance } from 'perf_hooks';
 
 import type { DifyServer } from '../test/dify-server';
 import type { N8nRuntime } from '../scripts/n8n-runtime';
 import type { QueueCluster } from '../scripts/lib/n8n-queue';
-import { HEADER_AUTH_CREDENTIAL, streamingWebhookWorkflow, uploadWorkflows, workflowIds, type FrameWatch } from './n8n';
+import { firstItemAt, HEADER_AUTH_CREDENTIAL, streamingWebhookWorkflow, uploadWorkflows, workflowIds, type FrameWatch } from './n8n';
 import { cpuMsOf, MB, median, REPO, rssOf, sampleRss } from './lib';
 
 /* eslint-disable @typescript-eslint/no-require-imports -- plain-JS helpers shared with npm start and e2e */
@@ -225,34 +224,12 @@ export async function p4Queue(q: QueueBench, watch: FrameWatch, samples = 20): P
 	const times: number[] = [];
 	for (let k = 0; k < samples + 3; k++) {
 		watch.arm();
-		const at = await firstItemAt(url, { question: `latency ${k}` });
+		const { at } = await firstItemAt(url, { question: `latency ${k}` });
 		const wrote = watch.firstAt();
 		if (wrote === undefined) throw new Error('P4 queue: the sandbox recorded no answer frame');
 		if (k >= 3) times.push(at - wrote);
 	}
 	return { samples, firstChunkMs: times, medianMs: median(times) };
-}
-
-function firstItemAt(url: string, body: unknown): Promise<number> {
-	return new Promise((resolve, reject) => {
-		const data = Buffer.from(JSON.stringify(body));
-		let at = 0;
-		let text = '';
-		const req = httpRequest(url, { method: 'POST', headers: { 'content-type': 'application/json', 'content-length': data.length } }, (res) => {
-			if (res.statusCode === 404) {
-				res.resume();
-				res.on('end', () => setTimeout(() => firstItemAt(url, body).then(resolve, reject), 500));
-				return;
-			}
-			res.on('data', (chunk: Buffer) => {
-				text += chunk.toString('utf8');
-				if (!at && text.includes('"type":"item"')) at = performance.now();
-			});
-			res.on('end', () => (at ? resolve(at) : reject(new Error(`no streamed item in: ${text.slice(0, 300)}`))));
-		});
-		req.on('error', reject);
-		req.end(data);
-	});
 }
 
 export interface P6DatabaseResult {
